@@ -1,0 +1,125 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cmdop-update contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: update_info
+short_description: Read the CMDOP agent's update settings, installed version and schedule
+version_added: "1.0.0"
+description:
+  - Runs C(cmdop-update status --json) on the managed host and returns its settings, the installed
+    agent and the auto-update schedule.
+  - Read only. The CLI's C(status) reads local state only; it uses no network, takes no lock and
+    writes nothing, so the module runs the same way in check mode.
+  - C(cmdop-update) must be installed on the managed host, see I(executable).
+author:
+  - cmdop-update contributors
+options:
+  root:
+    description:
+      - Machine root directory, passed as C(--root). Every machine path is resolved inside it.
+      - When not set, the CLI's default applies (C(CMDOP_ROOT) in its environment, else C(/)).
+    type: path
+  executable:
+    description:
+      - The C(cmdop-update) executable on the managed host, a command name looked up on the C(PATH)
+        or a full path.
+    type: path
+    default: cmdop-update
+attributes:
+  check_mode:
+    support: full
+    description: The module never changes anything.
+  diff_mode:
+    support: none
+    description: Nothing to show, nothing is changed.
+seealso:
+  - module: cmdop.agent.update
+'''
+
+EXAMPLES = r'''
+- name: Read the agent's update status
+  cmdop.agent.update_info:
+  register: cmdop
+
+- name: Fail when a host is not on the stable channel
+  ansible.builtin.assert:
+    that: cmdop.settings.channel == 'stable'
+    fail_msg: "{{ inventory_hostname }} follows {{ cmdop.settings.channel }}"
+
+- name: Show the installed agent version
+  ansible.builtin.debug:
+    msg: "{{ cmdop.agent.installed_version | default('not installed', true) }}"
+'''
+
+RETURN = r'''
+settings:
+  description: The current settings, with the same keys as the C(after) of M(cmdop.agent.update).
+  returned: success
+  type: dict
+  sample: {"channel": "stable", "auto": true, "interval": "6h", "pin": null, "version": "v1.2.3"}
+agent:
+  description: The agent binary (C(installed_version), C(installed_verified), C(previous_version),
+    C(previous_expires), C(available_version)).
+  returned: success
+  type: dict
+  sample: {"installed_version": "v1.2.3", "installed_verified": true, "previous_version": null}
+schedule:
+  description: The auto-update schedule, with the last check, its result and when the next is due.
+  returned: success
+  type: dict
+tool_version:
+  description: Version of the cmdop-update CLI that ran.
+  returned: success
+  type: str
+  sample: "0.3.0"
+msg:
+  description: The CLI's one-line summary, or on failure the error with its code.
+  returned: always
+  type: str
+rc:
+  description: Exit status of the CLI.
+  returned: failure
+  type: int
+error:
+  description: The CLI's error object, with C(code), C(message), C(retryable) and C(details).
+  returned: failure
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.cmdop.agent.plugins.module_utils.cmdop_update import (
+    find_executable,
+    run_cli,
+    status_command,
+    tool_version,
+)
+
+
+ARGUMENT_SPEC = dict(
+    root=dict(type='path'),
+    executable=dict(type='path', default='cmdop-update'),
+)
+
+RETURNED_KEYS = ('settings', 'agent', 'schedule', 'advisories')
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    executable = find_executable(module, module.params['executable'])
+    envelope = run_cli(module, 'status', status_command(executable, module.params))
+    result = dict(changed=False, msg=envelope.get('msg') or '', tool_version=tool_version(envelope))
+    for key in RETURNED_KEYS:
+        if key in envelope:
+            result[key] = envelope[key]
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
