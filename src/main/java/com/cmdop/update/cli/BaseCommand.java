@@ -1,0 +1,121 @@
+package com.cmdop.update.cli;
+
+import com.cmdop.update.AppContext;
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.ExitCodes;
+import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.state.Machine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The adapter shape every command shares: parse options, build a request, call one service, render one
+ * {@link Report}. Failures are thrown as {@link UpdateException} and rendered by {@link ErrorHandler};
+ * no command calls System.exit.
+ */
+public abstract class BaseCommand implements Callable<Integer> {
+    protected final AppContext ctx;
+
+    @Spec
+    protected CommandSpec spec;
+
+    @Mixin
+    protected GlobalOptions global = new GlobalOptions();
+
+    protected BaseCommand(AppContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The name in the JSON {@code command} field. */
+    protected abstract String commandName();
+
+    /** Does the work and fills the report. */
+    protected abstract void run(Report report);
+
+    @Override
+    public Integer call() {
+        Report report = newReport(commandName());
+        run(report);
+        return render(report);
+    }
+
+    protected Report newReport(String command) {
+        return new Report(command, ctx.clock().instant(), System.nanoTime());
+    }
+
+    /** Renders a successful report; the exit status is 0, or 2 with --detailed-exitcode when noteworthy. */
+    protected int render(Report report) {
+        GlobalOptions g = globals();
+        boolean noteworthy = report.changed() || Boolean.TRUE.equals(report.extra("update_available"));
+        int exit = g.detailedExitCode() && noteworthy ? ExitCodes.CHANGED : ExitCodes.OK;
+        if (g.json()) {
+            Output.json(ctx.out(), report.toMap(exit));
+        } else {
+            renderText(report);
+            report.warnings().forEach(w -> ctx.err().println("warning: " + w));
+        }
+        return exit;
+    }
+
+    /** Human output on stdout; commands override for a richer view. */
+    protected void renderText(Report report) {
+        if (globals().quiet()) {
+            return;
+        }
+        Output.textSummary(ctx.out(), report);
+    }
+
+    /** The global options as given anywhere on the command line, deeper commands winning. */
+    public GlobalOptions globals() {
+        List<BaseCommand> chain = new ArrayList<>();
+        for (CommandSpec s = spec; s != null; s = s.parent()) {
+            if (s.userObject() instanceof BaseCommand b) {
+                chain.add(b);
+            }
+        }
+        Collections.reverse(chain);
+        GlobalOptions merged = new GlobalOptions();
+        chain.forEach(b -> merged.overlay(b.global));
+        return merged;
+    }
+
+    /** The machine named by --root / CMDOP_ROOT and --config, with config.yaml read. */
+    protected Machine openMachine() {
+        return openMachineFor(rootDir());
+    }
+
+    /** The machine under another root (Terraform passes its own) with this run's --config. */
+    protected Machine openMachineFor(Path root) {
+        return Machine.open(root, configFile(), ctx.env("HOME"));
+    }
+
+    protected Path rootDir() {
+        GlobalOptions g = globals();
+        if (g.root() != null) {
+            return absolute(g.root());
+        }
+        String env = ctx.env("CMDOP_ROOT");
+        return env == null || env.isBlank() ? Path.of("/") : absolute(Path.of(env));
+    }
+
+    protected Path configFile() {
+        Path c = globals().config();
+        return c == null ? null : absolute(c);
+    }
+
+    /** Command-line paths are used as given, relative to the working directory. */
+    protected Path absolute(Path p) {
+        return ctx.cwd().resolve(p).normalize();
+    }
+
+    protected static UpdateException usage(String message) {
+        return new UpdateException(ErrorCode.USAGE, message + " (see cmdop-update --help)", Map.of());
+    }
+}

@@ -1,0 +1,81 @@
+package com.cmdop.update.cli;
+
+import com.cmdop.update.AppContext;
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.UpdateException;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The one place where a failure becomes an exit status and an error report (DESIGN.md "Errors"):
+ * typed {@link UpdateException}s keep their code, picocli's parse errors become USAGE (64), anything
+ * else is a bug: INTERNAL (70). In --json mode stdout still carries exactly one JSON document.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler, IExitCodeExceptionMapper {
+    private final AppContext ctx;
+    private final List<String> args;
+
+    ErrorHandler(AppContext ctx, String[] args) {
+        this.ctx = ctx;
+        this.args = List.of(args);
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+        UpdateException error = typed(ex);
+        if (cl.getCommand() instanceof BaseCommand command) {
+            GlobalOptions g = command.globals();
+            return report(command.commandName(), error, g.json(), g.verbose() ? ex : null);
+        }
+        return report(cl.getCommandName(), error, args.contains("--json"), null);
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] ignored) {
+        String name = ex.getCommandLine().getCommandSpec().qualifiedName(" ");
+        String hint = " (see " + name + " --help)";
+        return report(commandName(ex.getCommandLine()), new UpdateException(ErrorCode.USAGE, ex.getMessage() + hint,
+                Map.of()), args.contains("--json"), null);
+    }
+
+    @Override
+    public int getExitCode(Throwable ex) {
+        return typed(ex).exitCode();
+    }
+
+    private int report(String command, UpdateException error, boolean json, Throwable trace) {
+        int exit = error.exitCode();
+        if (json) {
+            Report r = new Report(command, ctx.clock().instant(), System.nanoTime()).error(error).inSync(false)
+                    .msg(error.getMessage());
+            Output.json(ctx.out(), r.toMap(exit));
+        }
+        ctx.err().println("cmdop-update: error: " + error.getMessage() + " [" + error.code() + "]");
+        if (trace != null) {
+            trace.printStackTrace(ctx.err());
+        }
+        ctx.err().flush();
+        return exit;
+    }
+
+    private static String commandName(CommandLine cl) {
+        return cl.getCommand() instanceof BaseCommand b ? b.commandName() : cl.getCommandName();
+    }
+
+    static UpdateException typed(Throwable ex) {
+        if (ex instanceof UpdateException u) {
+            return u;
+        }
+        if (ex instanceof ParameterException p) {
+            return new UpdateException(ErrorCode.USAGE, p.getMessage(), Map.of());
+        }
+        return new UpdateException(ErrorCode.INTERNAL, "internal error: " + ex
+                + "; this is a bug in cmdop-update: please report it with the output of --verbose", Map.of(), ex);
+    }
+}

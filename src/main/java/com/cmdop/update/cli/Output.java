@@ -1,0 +1,50 @@
+package com.cmdop.update.cli;
+
+import com.cmdop.update.exec.ActionResult;
+import com.cmdop.update.plan.Drift;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintStream;
+import java.util.Map;
+
+/** Writing reports: one JSON document, or a short human summary. */
+public final class Output {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
+    private Output() {}
+
+    public static void json(PrintStream out, Map<String, Object> document) {
+        out.println(toJson(document, true));
+        out.flush();
+    }
+
+    public static String toJson(Object value, boolean pretty) {
+        try {
+            return (pretty ? JSON : COMPACT).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("report not serializable", e);
+        }
+    }
+
+    /** The default text view: the message, the drift and the actions. */
+    static void textSummary(PrintStream out, Report report) {
+        out.println(report.msg());
+        for (Drift d : report.drift()) {
+            out.println("  drift   " + d.setting() + ": " + show(d.before()) + " -> " + show(d.after()));
+        }
+        for (ActionResult a : report.actions()) {
+            out.println("  " + padRight(a.status(), 8) + a.message());
+        }
+        out.flush();
+    }
+
+    static String show(Object v) {
+        return v == null ? "none" : v.toString();
+    }
+
+    static String padRight(String s, int n) {
+        return s.length() >= n ? s + " " : s + " ".repeat(n - s.length());
+    }
+}

@@ -1,0 +1,218 @@
+package com.cmdop.update.cli;
+
+import com.cmdop.update.AppContext;
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.exec.RunOutcome;
+import com.cmdop.update.exec.RunRequest;
+import com.cmdop.update.state.DesiredState;
+import com.cmdop.update.state.Machine;
+import com.cmdop.update.state.SettingKey;
+import com.cmdop.update.state.SettingValues;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cmdop-update [flags]}: the agent's documented update surface (SPEC section 3). Each flag
+ * group is one mode; settings flags may be combined, other modes stand alone.
+ */
+@Command(name = "cmdop-update",
+        versionProvider = ToolVersion.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        header = "Keep the CMDOP agent on this machine updated: channels, pins, auto-update, rollback.",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = {
+            "cmdop-update [--check | --version V | --pin V | --unpin | --rollback | --verify FILE [--sums FILE]]",
+            "                    [--channel stable|beta|nightly] [--auto on|off] [--interval D] [GLOBAL OPTIONS]",
+            "       cmdop-update COMMAND [OPTIONS]   (status, converge, logs, release, demo)"},
+        description = {
+            "",
+            "Without flags: check the feed and install the newest version of the channel if it is newer",
+            "(never a downgrade; respects the pin and quarantined versions).",
+            "Settings flags (--channel, --auto, --interval, --pin, --unpin) change config.yaml, keeping its",
+            "comments, and go through the same plan -> execute path as 'converge'."},
+        optionListHeading = "%nOptions:%n",
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  cmdop-update --check                        is an update waiting? (exit 2 with --detailed-exitcode)",
+            "  cmdop-update                                install the newest version of the channel",
+            "  cmdop-update --channel beta                 follow the beta channel from now on",
+            "  cmdop-update --auto on --interval 24h       check and install once a day, on a schedule",
+            "  cmdop-update --pin v1.2.3                   pin this machine to v1.2.3 and install it",
+            "  cmdop-update --unpin                        follow the channel again",
+            "  cmdop-update --rollback                     go back to the previous binary (kept 7 days)",
+            "  cmdop-update status --json                  settings, versions and schedule, as JSON",
+            "  cmdop-update converge --state fleet.yaml    converge to a desired state (see converge --help)",
+            "  cmdop-update demo                           a walkthrough on a throwaway machine root",
+            "",
+            "Exit status: 0 ok (2 with --detailed-exitcode when something changed or is waiting), 1 failed,",
+            "64 usage, 65 bad input/config, 69 feed unavailable, 70 internal error, 74 I/O, 75 locked,",
+            "77 permission, 80 integrity failure (tampering), 81 health check failed and rolled back.",
+            "Files: <root>/etc/cmdop/config.yaml (settings), <root>/var/log/cmdop/agent.log and audit.jsonl (logs)."},
+        subcommands = {StatusCommand.class, ConvergeCommand.class, DemoCommand.class})
+public final class RootCommand extends BaseCommand {
+    @Option(names = "--check", description = "Check only: is an update waiting? Changes nothing.")
+    boolean check;
+
+    @Option(names = "--version", paramLabel = "V",
+            description = "Install exactly version V now (may downgrade; does not pin).")
+    String version;
+
+    @Option(names = "--channel", paramLabel = "C", description = "Set and persist the channel: stable, beta or nightly.")
+    String channel;
+
+    @Option(names = "--auto", paramLabel = "on|off",
+            description = "Turn auto-update on or off (installs or removes the scheduler entry).")
+    String auto;
+
+    @Option(names = "--interval", paramLabel = "D",
+            description = "How often auto-update checks, 15m .. 30d (default 6h), e.g. 24h.")
+    String interval;
+
+    @Option(names = "--pin", paramLabel = "V", description = "Pin this machine to version V and install it.")
+    String pin;
+
+    @Option(names = "--unpin", description = "Remove the pin; the machine follows its channel again.")
+    boolean unpin;
+
+    @Option(names = "--rollback", description = "Swap back to the cached previous binary, restart, check the heartbeat.")
+    boolean rollback;
+
+    @Option(names = "--verify", paramLabel = "FILE",
+            description = "Verify a binary against a signed SHA256SUMS; prints its version and signing key id.")
+    Path verify;
+
+    @Option(names = "--sums", paramLabel = "FILE", description = "With --verify: the signed SHA256SUMS to use.")
+    Path sums;
+
+    @Option(names = "--scheduled", description = "What the scheduler runs: a no-op unless a check is due.")
+    boolean scheduled;
+
+    public RootCommand(AppContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected String commandName() {
+        List<String> settings = settingFlags();
+        if (check) {
+            return "check";
+        } else if (version != null) {
+            return "version";
+        } else if (rollback) {
+            return "rollback";
+        } else if (verify != null) {
+            return "verify";
+        } else if (scheduled) {
+            return "scheduled";
+        } else if (settings.size() == 1) {
+            return settings.get(0);
+        } else if (settings.size() > 1) {
+            return "settings";
+        }
+        return "update";
+    }
+
+    /** The settings flags given, by command name. */
+    private List<String> settingFlags() {
+        List<String> names = new ArrayList<>();
+        if (channel != null) {
+            names.add("channel");
+        }
+        if (auto != null) {
+            names.add("auto");
+        }
+        if (interval != null) {
+            names.add("interval");
+        }
+        if (pin != null) {
+            names.add("pin");
+        }
+        if (unpin) {
+            names.add("unpin");
+        }
+        return names;
+    }
+
+    @Override
+    protected void run(Report report) {
+        validateCombination();
+        if (!settingFlags().isEmpty()) {
+            applySettings(report);
+            return;
+        }
+        throw new com.cmdop.update.error.UpdateException(ErrorCode.USAGE, "'" + commandName()
+                + "' is not available in this build yet", Map.of());
+    }
+
+    private void validateCombination() {
+        if (pin != null && unpin) {
+            throw usage("--pin and --unpin conflict: give one of them");
+        }
+        if (sums != null && verify == null) {
+            throw usage("--sums goes with --verify FILE");
+        }
+        List<String> modes = new ArrayList<>();
+        if (check) {
+            modes.add("--check");
+        }
+        if (version != null) {
+            modes.add("--version");
+        }
+        if (rollback) {
+            modes.add("--rollback");
+        }
+        if (verify != null) {
+            modes.add("--verify");
+        }
+        if (scheduled) {
+            modes.add("--scheduled");
+        }
+        if (!settingFlags().isEmpty()) {
+            modes.add("--" + settingFlags().get(0));
+        }
+        if (modes.size() > 1) {
+            throw usage(String.join(" and ", modes) + " conflict: run them as separate commands"
+                    + (check ? " (--check changes nothing, so it cannot be combined with a change)" : ""));
+        }
+    }
+
+    private void applySettings(Report report) {
+        SettingValues values = new SettingValues("command line", ErrorCode.USAGE);
+        Map<SettingKey, Object> desired = new EnumMap<>(SettingKey.class);
+        if (channel != null) {
+            desired.put(SettingKey.CHANNEL, values.channel("--channel", new TextNode(channel)));
+        }
+        if (auto != null) {
+            if (!auto.equals("on") && !auto.equals("off")) {
+                throw values.fail("--auto", "expected on or off, found '" + auto + "'");
+            }
+            desired.put(SettingKey.AUTO, auto.equals("on"));
+        }
+        if (interval != null) {
+            desired.put(SettingKey.INTERVAL, values.duration("--interval", new TextNode(interval),
+                    SettingValues.INTERVAL_MIN, SettingValues.INTERVAL_MAX));
+        }
+        if (pin != null) {
+            if (pin.isBlank()) {
+                throw values.fail("--pin", "needs a version such as v1.2.3; use --unpin to remove the pin");
+            }
+            desired.put(SettingKey.PIN, values.pin("--pin", new TextNode(pin)));
+        }
+        if (unpin) {
+            desired.put(SettingKey.PIN, null);
+        }
+        DesiredState state = DesiredState.of(desired);
+        Machine machine = openMachine();
+        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null)
+                .run(machine, new RunRequest(state, RunRequest.CLI, false, false));
+        RunReports.fill(report, state, outcome, false);
+    }
+}

@@ -1,0 +1,72 @@
+package com.cmdop.update.cli;
+
+import com.cmdop.update.exec.ActionResult;
+import com.cmdop.update.exec.RunOutcome;
+import com.cmdop.update.release.Version;
+import com.cmdop.update.state.DesiredState;
+import com.cmdop.update.state.SettingKey;
+import com.cmdop.update.state.Settings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Fills a {@link Report} from the outcome of the one plan -> execute path. */
+final class RunReports {
+    private RunReports() {}
+
+    static void fill(Report report, DesiredState desired, RunOutcome outcome, boolean check) {
+        boolean inSync = outcome.plan().drift().isEmpty();
+        String status;
+        if (outcome.changed()) {
+            status = check ? Report.DRIFT : Report.CHANGED;
+        } else {
+            status = inSync ? Report.UNCHANGED : Report.DRIFT;
+        }
+        report.checkMode(check).status(status).changed(outcome.changed()).inSync(inSync)
+                .desired(desiredMap(desired))
+                .beforeAfter(settingsMap(outcome.before(), outcome.versionBefore()),
+                        settingsMap(outcome.after(), outcome.versionAfter()))
+                .drift(outcome.plan().drift())
+                .actions(outcome.actions())
+                .msg(message(outcome, check));
+        report.agent().put("installed_version", text(outcome.versionAfter()));
+        outcome.warnings().forEach(report::warn);
+    }
+
+    static String message(RunOutcome outcome, boolean check) {
+        if (outcome.actions().isEmpty()) {
+            return "in sync: nothing to do";
+        }
+        String steps = outcome.actions().stream().map(ActionResult::message).collect(Collectors.joining("; "));
+        if (check) {
+            return "would change: " + steps;
+        }
+        boolean allApplied = outcome.actions().stream().allMatch(a -> a.status().equals(ActionResult.APPLIED));
+        return allApplied ? steps : outcome.actions().stream().map(a -> a.message() + " (" + a.status() + ")")
+                .collect(Collectors.joining("; "));
+    }
+
+    /** The settings in the JSON form of {@code before}, {@code after} and status {@code settings}. */
+    static Map<String, Object> settingsMap(Settings s, Version installed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", s.channel().id());
+        m.put("auto", s.auto());
+        m.put("interval", SettingKey.INTERVAL.toJson(s.interval()));
+        m.put("pin", text(s.pin()));
+        m.put("window", SettingKey.WINDOW.toJson(s.window()));
+        m.put("feed", s.feed());
+        m.put("trusted_keys", s.trustedKeys());
+        m.put("version", text(installed));
+        return m;
+    }
+
+    static Map<String, Object> desiredMap(DesiredState desired) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        desired.values().forEach((k, v) -> m.put(k.id(), k.toJson(v)));
+        return m;
+    }
+
+    static String text(Object o) {
+        return o == null ? null : o.toString();
+    }
+}

@@ -1,0 +1,138 @@
+package com.cmdop.update.cli;
+
+import com.cmdop.update.AppContext;
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.exec.RunOutcome;
+import com.cmdop.update.exec.RunRequest;
+import com.cmdop.update.plan.Drift;
+import com.cmdop.update.state.DesiredState;
+import com.cmdop.update.state.SettingKey;
+import com.cmdop.update.state.SettingValues;
+import com.cmdop.update.state.Settings;
+import com.cmdop.update.state.StrictYaml;
+import com.cmdop.update.state.Machine;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * {@code status --terraform}: Terraform's {@code external} data source protocol. Terraform writes one
+ * JSON object whose values are all strings to stdin and reads one flat JSON object of strings from
+ * stdout; on error it shows stderr and expects a non-zero exit. Read-only: a drift check, nothing
+ * more, so {@code terraform plan} never changes a machine.
+ */
+final class TerraformDataSource {
+    private static final Set<String> KEYS = Set.of("channel", "auto", "interval", "pin", "root");
+
+    private final AppContext ctx;
+    private final Function<Path, Machine> machines;
+
+    TerraformDataSource(AppContext ctx, Function<Path, Machine> machines) {
+        this.ctx = ctx;
+        this.machines = machines;
+    }
+
+    int run() {
+        long start = System.nanoTime();
+        try {
+            Map<String, String> query = readQuery();
+            Path root = query.containsKey("root") && !query.get("root").isBlank()
+                    ? ctx.cwd().resolve(query.get("root")) : defaultRoot();
+            DesiredState desired = desired(query);
+            Machine machine = machines.apply(root);
+            RunOutcome outcome = MachineServices.converger(ctx, false)
+                    .run(machine, new RunRequest(desired, RunRequest.CONVERGE, true, true));
+            Report report = new Report("converge", ctx.clock().instant(), start);
+            RunReports.fill(report, desired, outcome, true);
+            ctx.out().println(Output.toJson(result(outcome, report), false));
+            ctx.out().flush();
+            return 0;
+        } catch (UpdateException e) {
+            ctx.err().println("cmdop-update: " + e.code() + ": " + e.getMessage().replace('\n', ' '));
+            return e.exitCode();
+        } catch (RuntimeException e) {
+            ctx.err().println("cmdop-update: INTERNAL: " + e);
+            return ErrorCode.INTERNAL.exitCode();
+        }
+    }
+
+    private Path defaultRoot() {
+        String env = ctx.env("CMDOP_ROOT");
+        return env == null || env.isBlank() ? Path.of("/") : ctx.cwd().resolve(env);
+    }
+
+    private Map<String, String> readQuery() {
+        String text;
+        try {
+            byte[] bytes = ctx.stdin().readNBytes(StrictYaml.MAX_CHARS);
+            text = new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw fail("cannot read the query from stdin: " + e.getMessage());
+        }
+        if (text.isBlank()) {
+            throw fail("expected a JSON object on stdin (Terraform sends the data source's query; {} is valid)");
+        }
+        JsonNode node = StrictYaml.read(text, "stdin",
+                ErrorCode.INVALID_INPUT);
+        if (node == null || !node.isObject()) {
+            throw fail("expected a JSON object on stdin");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!KEYS.contains(e.getKey())) {
+                throw fail("unknown query key '" + e.getKey() + "'; allowed: auto, channel, interval, pin, root");
+            }
+            if (!e.getValue().isTextual()) {
+                throw fail("query key '" + e.getKey() + "' must be a string (Terraform's external data source "
+                        + "passes only strings)");
+            }
+            query.put(e.getKey(), e.getValue().textValue());
+        }
+        return query;
+    }
+
+    private static DesiredState desired(Map<String, String> query) {
+        SettingValues v = new SettingValues("query", ErrorCode.INVALID_INPUT);
+        Map<SettingKey, Object> desired = new EnumMap<>(SettingKey.class);
+        for (Map.Entry<String, String> e : query.entrySet()) {
+            SettingKey key = SettingKey.byId(e.getKey());
+            if (key != null) {
+                desired.put(key, v.read(key, TextNode.valueOf(e.getValue())));
+            }
+        }
+        return DesiredState.of(desired);
+    }
+
+    private static Map<String, String> result(RunOutcome outcome, Report report) {
+        Settings s = outcome.before();
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("in_sync", Boolean.toString(outcome.plan().drift().isEmpty()));
+        out.put("drift_count", Integer.toString(outcome.plan().drift().size()));
+        out.put("drift_settings", outcome.plan().drift().stream().map(Drift::setting).collect(Collectors.joining(",")));
+        out.put("channel", s.channel().id());
+        out.put("auto", Boolean.toString(s.auto()));
+        out.put("interval", (String) SettingKey.INTERVAL.toJson(s.interval()));
+        out.put("pin", s.pin() == null ? "" : s.pin().toString());
+        out.put("installed_version", outcome.versionBefore() == null ? "" : outcome.versionBefore().toString());
+        out.put("previous_version", "");
+        out.put("tool_version", ToolVersion.version());
+        out.put("result_json", Output.toJson(report.toMap(0), false));
+        return out;
+    }
+
+    private static InvalidInputException fail(String message) {
+        return new InvalidInputException(ErrorCode.INVALID_INPUT, message, Map.of("source", "stdin"));
+    }
+}

@@ -1,0 +1,12 @@
+package com.cmdop.update.exec;
+
+import com.cmdop.update.plan.Plan;
+import com.cmdop.update.release.Version;
+import com.cmdop.update.state.Settings;
+import java.util.List;
+
+/**
+ * What a run found and did. {@code changed} is true when something was changed (in check mode: would be).
+ */
+public record RunOutcome(Plan plan, List<ActionResult> actions, List<String> warnings, Settings before,
+        Settings after, Version versionBefore, Version versionAfter, boolean changed) {}

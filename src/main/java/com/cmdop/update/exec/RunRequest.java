@@ -1,0 +1,16 @@
+package com.cmdop.update.exec;
+
+import com.cmdop.update.state.DesiredState;
+
+/**
+ * A request to converge the machine to {@code desired}.
+ *
+ * @param actor   who asked, for the audit log: cli, scheduled or converge
+ * @param check   plan only: change nothing, write nothing
+ * @param offline no network: a pin is compared with the installed version only
+ */
+public record RunRequest(DesiredState desired, String actor, boolean check, boolean offline) {
+    public static final String CLI = "cli";
+    public static final String CONVERGE = "converge";
+    public static final String SCHEDULED = "scheduled";
+}

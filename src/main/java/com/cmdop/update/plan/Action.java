@@ -1,0 +1,64 @@
+package com.cmdop.update.plan;
+
+import com.cmdop.update.release.Version;
+import com.cmdop.update.state.SettingKey;
+
+/** One step of a plan. The executor switches over these; the planner only creates them. */
+public sealed interface Action permits Action.SetSetting, Action.InstallScheduler, Action.RemoveScheduler,
+        Action.InstallVersion {
+
+    /** The stable id shown in JSON {@code actions[].id}. */
+    String id();
+
+    /** What the step does, for people: "channel beta -> stable". */
+    String message();
+
+    record SetSetting(SettingKey key, Object before, Object after) implements Action {
+        @Override
+        public String id() {
+            return key.actionId();
+        }
+
+        @Override
+        public String message() {
+            return key.id() + " " + key.describe(before) + " -> " + key.describe(after);
+        }
+    }
+
+    record InstallScheduler() implements Action {
+        @Override
+        public String id() {
+            return "install-scheduler";
+        }
+
+        @Override
+        public String message() {
+            return "install the scheduler entry that runs cmdop-update --scheduled every 15 minutes";
+        }
+    }
+
+    record RemoveScheduler() implements Action {
+        @Override
+        public String id() {
+            return "remove-scheduler";
+        }
+
+        @Override
+        public String message() {
+            return "remove the scheduler entry";
+        }
+    }
+
+    /** Make {@code version} the installed agent; {@code from} is null when nothing known is installed. */
+    record InstallVersion(Version from, Version version) implements Action {
+        @Override
+        public String id() {
+            return "install-version";
+        }
+
+        @Override
+        public String message() {
+            return "install " + version + (from == null ? "" : " (was " + from + ")");
+        }
+    }
+}

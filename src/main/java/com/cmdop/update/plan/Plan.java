@@ -1,0 +1,19 @@
+package com.cmdop.update.plan;
+
+import com.cmdop.update.state.Settings;
+import java.util.List;
+
+/**
+ * The result of planning: what differs, what to do about it, and the settings as they will be after.
+ * A plan with no actions means the machine is in sync and nothing is written.
+ */
+public record Plan(List<Drift> drift, List<Action> actions, Settings after) {
+    public Plan {
+        drift = List.copyOf(drift);
+        actions = List.copyOf(actions);
+    }
+
+    public boolean inSync() {
+        return drift.isEmpty() && actions.isEmpty();
+    }
+}

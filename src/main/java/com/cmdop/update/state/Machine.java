@@ -1,0 +1,37 @@
+package com.cmdop.update.state;
+
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.UpdateException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** One machine as seen at the start of a run: where everything is, and config.yaml as read. */
+public record Machine(MachinePaths paths, ConfigFile config) {
+
+    /**
+     * Opens the machine under {@code root}; {@code configOverride} (--config) is used as given.
+     *
+     * @throws UpdateException USAGE when the root is not a directory
+     */
+    public static Machine open(Path root, Path configOverride, String home) {
+        if (!Files.isDirectory(root)) {
+            throw new UpdateException(ErrorCode.USAGE, "--root " + root + ": no such directory; give the machine "
+                    + "root (default /) or a sandbox directory that exists", Map.of("field", "--root",
+                    "path", root.toString()));
+        }
+        Path realRoot = root.toAbsolutePath().normalize();
+        MachinePaths probe = new MachinePaths(realRoot, null, home);
+        Path config = configOverride != null ? configOverride : probe.resolve(MachinePaths.DEFAULT_CONFIG);
+        return new Machine(new MachinePaths(realRoot, config, home), ConfigFile.load(config));
+    }
+
+    public Settings settings() {
+        return config.settings();
+    }
+
+    /** Re-reads config.yaml (under the lock, to plan against what is there now). */
+    public Machine reload() {
+        return new Machine(paths, ConfigFile.load(paths.config()));
+    }
+}

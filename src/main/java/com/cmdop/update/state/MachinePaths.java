@@ -1,0 +1,50 @@
+package com.cmdop.update.state;
+
+import java.nio.file.Path;
+
+/**
+ * Resolves the machine paths of SPEC section 2 inside {@code --root}. {@code ~/} is the home of the
+ * user running the tool (from {@code HOME}), itself inside the root, so a sandbox never touches the
+ * real home.
+ */
+public record MachinePaths(Path root, Path config, String home) {
+    public static final String DEFAULT_CONFIG = "/etc/cmdop/config.yaml";
+
+    /** A machine path (absolute or {@code ~/...}) as a real path under the root. */
+    public Path resolve(String machinePath) {
+        String p = machinePath;
+        if (p.startsWith("~/")) {
+            p = (home == null || home.isBlank() ? "/root" : home) + p.substring(1);
+        }
+        String relative = p.replaceFirst("^/+", "");
+        return relative.isEmpty() ? root : root.resolve(relative).normalize();
+    }
+
+    public Path dataDir(Settings s) {
+        return resolve(s.dataDir());
+    }
+
+    public Path lockFile(Settings s) {
+        return dataDir(s).resolve("lock");
+    }
+
+    public Path stateFile(Settings s) {
+        return dataDir(s).resolve("state.json");
+    }
+
+    public Path installPath(Settings s) {
+        return resolve(s.installPath());
+    }
+
+    public Path agentLog(Settings s) {
+        return resolve(s.logFile());
+    }
+
+    public Path auditLog(Settings s) {
+        return resolve(s.auditFile());
+    }
+
+    public Path heartbeatFile(Settings s) {
+        return resolve(s.service().heartbeatFile());
+    }
+}

@@ -1,0 +1,98 @@
+package com.cmdop.update.state;
+
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.InvalidInputException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+
+/**
+ * Reads YAML (and JSON, which is what the JSON-looking input is parsed as) with the limits of
+ * DESIGN.md "Verify before parse": duplicate keys are errors, aliases, nesting and size are capped,
+ * and a second document in the same file is refused instead of silently ignored.
+ */
+public final class StrictYaml {
+    /** Files we read as settings are small; anything larger is a mistake or an attack. */
+    public static final int MAX_CHARS = 1024 * 1024;
+
+    private static final ObjectMapper YAML = yamlMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private StrictYaml() {}
+
+    private static ObjectMapper yamlMapper() {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(10);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(MAX_CHARS);
+        options.setAllowDuplicateKeys(false);
+        YAMLFactory factory = YAMLFactory.builder()
+                .loaderOptions(options)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(20).build())
+                .build();
+        return YAMLMapper.builder(factory).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    }
+
+    /**
+     * Parses {@code text}; returns {@code null} for an empty document (no content, or comments only).
+     *
+     * @param source the file name or {@code -} for stdin, used in error messages
+     * @param code   the error code for a syntax error (INVALID_CONFIG for config.yaml, INVALID_INPUT for a state)
+     */
+    public static JsonNode read(String text, String source, ErrorCode code) {
+        if (text.length() > MAX_CHARS) {
+            throw InvalidInputException.field(code, source, null,
+                    "is larger than " + MAX_CHARS / 1024 + " KiB; settings files are small: is this the right file?");
+        }
+        String trimmed = text.stripLeading();
+        boolean json = trimmed.startsWith("{") || trimmed.startsWith("[");
+        ObjectMapper mapper = json ? JSON : YAML;
+        try (JsonParser parser = mapper.createParser(text)) {
+            JsonNode node = mapper.readTree(parser);
+            if (node != null && !node.isMissingNode() && parser.nextToken() != null) {
+                throw InvalidInputException.field(code, source, null,
+                        "holds more than one " + (json ? "JSON value" : "YAML document (---)") + "; keep one");
+            }
+            return node == null || node.isMissingNode() || node.isNull() ? null : node;
+        } catch (JsonProcessingException e) {
+            throw syntaxError(e, source, code, json);
+        } catch (IOException e) {
+            throw InvalidInputException.field(code, source, null, "cannot be read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // SnakeYAML reports its limits (aliases, code points) as unchecked exceptions
+            if (e instanceof InvalidInputException iie) {
+                throw iie;
+            }
+            throw InvalidInputException.field(code, source, null,
+                    "is not valid " + (json ? "JSON" : "YAML") + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static InvalidInputException syntaxError(JsonProcessingException e, String source, ErrorCode code,
+            boolean json) {
+        JsonLocation loc = e.getLocation();
+        String where = loc == null || loc.getLineNr() < 1 ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+        return new InvalidInputException(code,
+                source + ": not valid " + (json ? "JSON" : "YAML") + where + ": " + firstLine(e.getOriginalMessage()),
+                Map.of("source", source));
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown syntax error";
+        }
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).strip();
+    }
+}
