@@ -102,7 +102,8 @@ class FleetTest(unittest.TestCase):
             self.assertIs(r['settings']['auto'], True, h)
             self.assertEqual(r['settings']['interval'], '12h', h)
             self.assertIn('agent', r)
-            self.assertIn('schedule', r)
+            self.assertNotEqual(r['schedule']['entry'], 'absent', h)  # auto is on
+            self.assertEqual(r['paths']['root'], self.sandbox.roots[h])
 
 
 class ModuleTest(unittest.TestCase):
@@ -138,6 +139,19 @@ class ModuleTest(unittest.TestCase):
         proc, r = self.update({'channel': 'nightly', 'auto': False})
         self.assertFalse(r['changed'], describe(proc))
         self.assertEqual(r['drift'], [])
+
+    def test_a_pin_is_recorded_and_the_clis_warning_becomes_an_ansible_warning(self):
+        # Installing agent versions is not in the CLI yet: it records the pin, skips the install and
+        # warns. When installing lands, this test must change to a feed with a signed release.
+        proc, r = self.update({'pin': '1.2.3'})
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.assertTrue(r['changed'])
+        self.assertEqual(r['after']['pin'], 'v1.2.3')
+        self.assertIn({'setting': 'version', 'before': None, 'after': 'v1.2.3'}, r['drift'])
+        self.assertIn('[WARNING]: the pin v1.2.3 is recorded', proc.stdout + proc.stderr)
+        proc, r = self.update({'pin': ''})
+        self.assertTrue(r['changed'], describe(proc))
+        self.assertIsNone(r['after']['pin'])
 
     def test_bad_arguments_fail_with_ansibles_message_before_the_cli_runs(self):
         proc, r = self.update({'channel': 'edge'})

@@ -152,7 +152,10 @@ in_sync:
   type: bool
   sample: false
 status:
-  description: The CLI's summary, one of C(unchanged), C(changed), C(drift) (check mode) or C(failed).
+  description:
+    - The CLI's summary, one of C(unchanged), C(changed), C(drift) or C(failed).
+    - C(drift) in check mode means the host differs; outside check mode it means a difference remains
+      that this run could not remove (see the warnings, for example a pin that cannot be installed yet).
   returned: always
   type: str
   sample: changed
@@ -194,7 +197,8 @@ before:
   description: The host's settings before the run.
   returned: success
   type: dict
-  sample: {"channel": "beta", "auto": true, "interval": "6h", "pin": null, "version": "v1.2.4"}
+  sample: {"channel": "beta", "auto": true, "interval": "6h", "pin": null, "window": null, "feed": null,
+           "trusted_keys": [], "version": "v1.2.4"}
 after:
   description: The host's settings after the run (check mode, what they would be).
   returned: success

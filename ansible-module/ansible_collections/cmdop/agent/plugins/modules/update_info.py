@@ -74,6 +74,19 @@ schedule:
   description: The auto-update schedule, with the last check, its result and when the next is due.
   returned: success
   type: dict
+  sample: {"auto": true, "interval": "6h", "window": null, "kind": "cron", "entry": "present",
+           "last_check": null, "last_result": null, "next_check": null}
+paths:
+  description: Where the CLI looks on this host (config, agent binary, data, logs), inside I(root).
+  returned: success
+  type: dict
+  sample: {"root": "/", "config": "/etc/cmdop/config.yaml", "config_exists": true,
+           "install_path": "/usr/local/bin/cmdop"}
+last_change:
+  description: The last change the CLI made (time, actor, actions), or null.
+  returned: success
+  type: dict
+  sample: {"time": "2026-11-27T20:31:07Z", "actor": "converge", "actions": ["set-channel"]}
 tool_version:
   description: Version of the cmdop-update CLI that ran.
   returned: success
@@ -107,7 +120,7 @@ ARGUMENT_SPEC = dict(
     executable=dict(type='path', default='cmdop-update'),
 )
 
-RETURNED_KEYS = ('settings', 'agent', 'schedule', 'advisories')
+RETURNED_KEYS = ('settings', 'agent', 'schedule', 'paths', 'last_change', 'advisories')
 
 
 def main():

@@ -1,0 +1,11 @@
+terraform {
+  # check blocks need Terraform 1.5; terraform_data needs 1.4.
+  required_version = ">= 1.5.0"
+
+  required_providers {
+    external = {
+      source  = "hashicorp/external"
+      version = ">= 2.3.0"
+    }
+  }
+}

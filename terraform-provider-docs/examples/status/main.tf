@@ -1,0 +1,37 @@
+# Read the CMDOP agent's state with Terraform's external data source; changes nothing.
+terraform {
+  required_providers {
+    external = {
+      source  = "hashicorp/external"
+      version = ">= 2.3.0"
+    }
+  }
+}
+
+variable "cmdop_update" {
+  type    = string
+  default = "cmdop-update"
+}
+
+data "external" "cmdop" {
+  program = [var.cmdop_update, "status", "--terraform"]
+
+  # Optional desired settings to compare with; {} only reads the state.
+  query = {
+    channel = "stable"
+    auto    = "true"
+  }
+}
+
+output "cmdop_installed_version" {
+  value = data.external.cmdop.result.installed_version
+}
+
+output "cmdop_in_sync" {
+  value = data.external.cmdop.result.in_sync
+}
+
+output "cmdop_status" {
+  # The whole `cmdop-update status --json` document.
+  value = jsondecode(data.external.cmdop.result.result_json)
+}
