@@ -36,7 +36,7 @@ ensure_cli() {
         CMDOP_UPDATE="$(cd "$(dirname "$CMDOP_UPDATE")" && pwd)/$(basename "$CMDOP_UPDATE")"
     else
         CMDOP_UPDATE="$repo/bin/cmdop-update"
-        if ! ls "$repo"/target/cmdop-update*.jar >/dev/null 2>&1; then
+        if [ ! -f "$repo/target/cmdop-update.jar" ]; then
             echo "building cmdop-update (mvn -q -B -DskipTests package)" >&2
             (cd "$repo" && mvn -q -B -DskipTests package) >&2
         fi
