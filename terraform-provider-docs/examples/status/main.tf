@@ -32,6 +32,6 @@ output "cmdop_in_sync" {
 }
 
 output "cmdop_status" {
-  # The whole `cmdop-update status --json` document.
+  # The comparison's whole JSON document (drift, before, agent, warnings, ...).
   value = jsondecode(data.external.cmdop.result.result_json)
 }
