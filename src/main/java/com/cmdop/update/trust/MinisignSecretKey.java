@@ -144,19 +144,19 @@ public final class MinisignSecretKey {
 
     private static MinisignSecretKey decrypt(byte[] raw, String source, PasswordSource passwords) {
         boolean encrypted = has(raw, 2, KDF_SCRYPT);
-        byte[] checksum = Arrays.copyOfRange(raw, CHK_OFFSET, CHK_OFFSET + CHECKSUM_BYTES);
         if (encrypted) {
             ScryptLimits limits = new ScryptLimits(le64(raw, 38), le64(raw, 46));
             byte[] stream = scrypt(passwords, source, Arrays.copyOfRange(raw, 6, 6 + SALT_BYTES), limits);
             xor(raw, KEYNUM_SK_OFFSET, stream);
             Arrays.fill(stream, (byte) 0);
-            Arrays.fill(checksum, (byte) 0);
-            System.arraycopy(raw, CHK_OFFSET, checksum, 0, CHECKSUM_BYTES);
-            if (!MessageDigest.isEqual(checksum, checksum(raw))) {
-                throw problem(source, "wrong password or corrupted key: checksum mismatch; check the password"
-                        + " and that this is the right key file");
-            }
-        } else if (!isAllZero(checksum) && !MessageDigest.isEqual(checksum, checksum(raw))) {
+        }
+        byte[] stored = Arrays.copyOfRange(raw, CHK_OFFSET, CHK_OFFSET + CHECKSUM_BYTES);
+        boolean checksumMatches = MessageDigest.isEqual(stored, checksum(raw));
+        if (encrypted && !checksumMatches) {
+            throw problem(source, "wrong password or corrupted key: checksum mismatch; check the password"
+                    + " and that this is the right key file");
+        }
+        if (!encrypted && !checksumMatches && !isAllZero(stored)) {
             throw problem(source, "corrupted key: checksum mismatch; restore the key file from a backup");
         }
         byte[] keyId = Arrays.copyOfRange(raw, KEYNUM_SK_OFFSET, SK_OFFSET);
