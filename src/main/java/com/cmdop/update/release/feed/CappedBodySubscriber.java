@@ -1,5 +1,6 @@
 package com.cmdop.update.release.feed;
 
+import com.cmdop.update.error.ErrorCode;
 import com.cmdop.update.error.UpdateException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -125,6 +126,12 @@ final class CappedBodySubscriber implements BodySubscriber<Long> {
                     write(b);
                 } catch (IOException e) {
                     error = FeedErrors.localWriteFailure(target, e);
+                    break;
+                } catch (RuntimeException e) {
+                    // the caller's sink is at fault; end the transfer now instead of leaving the
+                    // JDK to cancel it behind our back and the caller to wait for the deadline
+                    error = new UpdateException(ErrorCode.INTERNAL,
+                            target + ": the download sink failed (" + FeedErrors.describe(e) + ")", target.details(), e);
                     break;
                 }
                 received += n;

@@ -72,6 +72,7 @@ public final class HttpFeedClient implements FeedClient {
     private final ExecutorService executor;
     private final ScheduledThreadPoolExecutor watchdog;
     private final HttpClient http;
+    private volatile boolean closed;
 
     /**
      * @param proxies normally {@link EnvProxySelector#fromEnvironment}; ignored for loopback feeds
@@ -170,21 +171,10 @@ public final class HttpFeedClient implements FeedClient {
             // so that is the idle timeout, unless less of the total time is left.
             boolean headerWaitIsIdle = timeouts.idle().toNanos() <= remaining;
             Duration headerWait = headerWaitIsIdle ? timeouts.idle() : Duration.ofNanos(remaining);
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .GET()
-                    .timeout(headerWait)
-                    .header("User-Agent", USER_AGENT)
-                    // signatures are over the published bytes: ask for them as they are
-                    .header("Accept-Encoding", "identity");
-            if (conditional.etag() != null) {
-                request.header("If-None-Match", conditional.etag());
-            }
-            if (conditional.lastModified() != null) {
-                request.header("If-Modified-Since", conditional.lastModified());
-            }
+            HttpRequest request = buildRequest(uri, target, headerWait, conditional);
             Handler handler = new Handler(sink, limit, exact, target, total, deadline);
             HttpResponse<Long> response = await(
-                    http.sendAsync(request.build(), handler), handler, target, deadline, total,
+                    send(request, handler, target), handler, target, deadline, total,
                     headerWaitIsIdle ? "idle" : "total", headerWait);
             int status = response.statusCode();
             HttpHeaders headers = response.headers();
@@ -214,6 +204,39 @@ public final class HttpFeedClient implements FeedClient {
         }
     }
 
+    private static HttpRequest buildRequest(URI uri, FeedErrors.Target target, Duration headerWait,
+            Validators conditional) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                    .GET()
+                    .timeout(headerWait)
+                    .header("User-Agent", USER_AGENT)
+                    // signatures are over the published bytes: ask for them as they are
+                    .header("Accept-Encoding", "identity");
+            if (conditional.etag() != null) {
+                request.header("If-None-Match", conditional.etag());
+            }
+            if (conditional.lastModified() != null) {
+                request.header("If-Modified-Since", conditional.lastModified());
+            }
+            return request.build();
+        } catch (IllegalArgumentException e) {
+            // only reachable through a redirect to a URL the JDK client will not request
+            throw FeedErrors.unreachable(target, "cannot request this URL (" + FeedErrors.describe(e) + ")", e);
+        }
+    }
+
+    private CompletableFuture<HttpResponse<Long>> send(HttpRequest request, Handler handler, FeedErrors.Target target) {
+        if (closed) {
+            throw new IllegalStateException("this feed client is closed");
+        }
+        try {
+            return http.sendAsync(request, handler);
+        } catch (IllegalArgumentException e) {
+            throw FeedErrors.unreachable(target, "cannot request this URL (" + FeedErrors.describe(e) + ")", e);
+        }
+    }
+
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
@@ -231,8 +254,9 @@ public final class HttpFeedClient implements FeedClient {
             throw refusedRedirect(from, location, "the Location header is not a valid URL");
         }
         String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals(from.getScheme())) {
-            throw refusedRedirect(from, location, "it changes the scheme from " + from.getScheme() + " to "
+        String fromScheme = from.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equalsIgnoreCase(from.getScheme())) {
+            throw refusedRedirect(from, location, "it changes the scheme from " + fromScheme + " to "
                     + (scheme.isEmpty() ? "(none)" : scheme) + "; the feed must be served over https throughout");
         }
         if (to.getHost() == null || to.getRawUserInfo() != null) {
@@ -458,6 +482,7 @@ public final class HttpFeedClient implements FeedClient {
 
     @Override
     public void close() {
+        closed = true;
         watchdog.shutdownNow();
         executor.shutdown();
     }

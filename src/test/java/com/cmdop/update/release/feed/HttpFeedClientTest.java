@@ -389,6 +389,12 @@ class HttpFeedClientTest {
         assertThat(e.getMessage()).contains("from https to http", "https");
         assertThat(HttpFeedClient.redirectTarget(from, "https://cdn.example.net/x", 302))
                 .hasToString("https://cdn.example.net/x");
+        assertThat(HttpFeedClient.redirectTarget(from, "HTTPS://cdn.example.net/x", 302).getHost())
+                .isEqualTo("cdn.example.net");
+        assertThat(failureOf(() -> HttpFeedClient.redirectTarget(from, "ftp://cdn.example.net/x", 302)).getMessage())
+                .contains("from https to ftp");
+        assertThat(failureOf(() -> HttpFeedClient.redirectTarget(from, "https://user:pw@cdn.example.net/x", 302))
+                .getMessage()).contains("credentials");
     }
 
     @Test
@@ -503,6 +509,30 @@ class HttpFeedClientTest {
 
         assertThat(e.code()).isEqualTo(ErrorCode.DISK_FULL);
         assertThat(e.exitCode()).isEqualTo(74);
+    }
+
+    @Test
+    void sinkThatThrowsEndsTheTransferAtOnce() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new IllegalStateException("sink bug");
+            }
+        };
+
+        UpdateException e = assertTimeoutPreemptively(HANG_GUARD,
+                () -> failureOf(() -> client.fetchTo(ARTIFACT, artifact.length, broken)));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+        assertThat(e.getMessage()).contains("sink bug");
+    }
+
+    @Test
+    void aClosedClientRefusesNewRequests() {
+        client.close();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.fetch(CHANNEL, 1024, Validators.NONE))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test
