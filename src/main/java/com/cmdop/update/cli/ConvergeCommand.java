@@ -64,7 +64,7 @@ public final class ConvergeCommand extends BaseCommand {
     @Override
     protected void run(Report report) {
         report.checkMode(check);
-        String source = state.equals("-") ? "-" : state;
+        String source = state.equals("-") ? "stdin" : state;
         DesiredState desired = DesiredStateReader.parse(readState(), source);
         Machine machine = openMachine();
         RunOutcome outcome = MachineServices.converger(ctx, configFile() != null)

@@ -163,7 +163,7 @@ public final class Report {
     public Map<String, Object> toMap(int exitCode) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema_version", 1);
-        m.put("tool", Map.of("name", ToolVersion.NAME, "version", ToolVersion.version()));
+        m.put("tool", orderedMap("name", ToolVersion.NAME, "version", ToolVersion.version()));
         m.put("command", command);
         m.put("check_mode", checkMode);
         m.put("status", status);

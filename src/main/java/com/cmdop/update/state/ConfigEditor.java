@@ -84,13 +84,13 @@ public final class ConfigEditor {
                 break;
             }
         }
-        List<String> rendered = render(indent, key, value, keyLine < 0 ? null : lines.get(keyLine));
         if (keyLine < 0) {
             int insertAt = lastContentLine(lines, header, end) + 1;
-            lines.addAll(insertAt, rendered);
+            lines.addAll(insertAt, render(indent, key, value, null, List.of()));
             return;
         }
         int valueEnd = valueEnd(lines, keyLine, end, indent);
+        List<String> rendered = render(indent, key, value, lines.get(keyLine), lines.subList(keyLine + 1, valueEnd + 1));
         for (int i = valueEnd; i >= keyLine; i--) {
             lines.remove(i);
         }
@@ -169,13 +169,20 @@ public final class ConfigEditor {
         return last;
     }
 
-    private static List<String> render(String indent, String key, Object value, String oldLine) {
+    /**
+     * The new lines of a key. {@code oldValueLines} are the lines below the key that held its old block
+     * value: a list item that stays keeps its trailing comment (e.g. which key is which).
+     */
+    private static List<String> render(String indent, String key, Object value, String oldLine,
+            List<String> oldValueLines) {
         String comment = oldLine == null ? null : commentOf(oldLine, indent.length() + key.length() + 1);
         List<String> out = new ArrayList<>();
         if (value instanceof List<?> list && !list.isEmpty()) {
             out.add(indent + key + ":" + (comment == null ? "" : " " + comment));
             for (Object item : list) {
-                out.add(indent + "  - " + scalar(item));
+                String line = indent + "  - " + scalar(item);
+                String itemComment = oldItemComment(oldValueLines, item.toString());
+                out.add(itemComment == null ? line : line + "   " + itemComment);
             }
             return out;
         }
@@ -186,6 +193,20 @@ public final class ConfigEditor {
         }
         out.add(content);
         return out;
+    }
+
+    private static String oldItemComment(List<String> oldValueLines, String item) {
+        for (String l : oldValueLines) {
+            String t = l.strip();
+            if (t.startsWith("- ")) {
+                String c = commentOf(t, 2);
+                String v = (c == null ? t.substring(2) : t.substring(2, t.indexOf(c))).strip();
+                if (v.equals(item) || v.equals("\"" + item + "\"") || v.equals("'" + item + "'")) {
+                    return c;
+                }
+            }
+        }
+        return null;
     }
 
     /** The trailing {@code # comment} of a line, looking from {@code from}, ignoring # inside quotes. */

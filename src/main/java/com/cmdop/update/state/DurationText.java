@@ -41,7 +41,8 @@ public final class DurationText {
     /** The shortest text that {@link #parse} reads back as {@code d}. */
     public static String format(Duration d) {
         long s = d.getSeconds();
-        if (s % 86400 == 0 && s > 0) {
+        // whole days from 2d on; 24h stays 24h, as people write it
+        if (s % 86400 == 0 && s > 86400) {
             return s / 86400 + "d";
         }
         if (s % 3600 == 0 && s > 0) {

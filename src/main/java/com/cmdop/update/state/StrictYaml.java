@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -58,6 +59,9 @@ public final class StrictYaml {
         String trimmed = text.stripLeading();
         boolean json = trimmed.startsWith("{") || trimmed.startsWith("[");
         ObjectMapper mapper = json ? JSON : YAML;
+        if (!json) {
+            refuseAliases(text, source, code);
+        }
         try (JsonParser parser = mapper.createParser(text)) {
             JsonNode node = mapper.readTree(parser);
             if (node != null && !node.isMissingNode() && parser.nextToken() != null) {
@@ -76,6 +80,28 @@ public final class StrictYaml {
             }
             throw InvalidInputException.field(code, source, null,
                     "is not valid " + (json ? "JSON" : "YAML") + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Jackson reads a YAML alias ({@code *name}) as the plain string "name" instead of the anchored value,
+     * which would silently turn {@code trusted_keys: *keys} into garbage. Settings files have no need for
+     * anchors, so they are refused with a message (this also rules out alias-expansion bombs).
+     */
+    private static void refuseAliases(String text, String source, ErrorCode code) {
+        try (JsonParser parser = YAML.createParser(text)) {
+            while (parser.nextToken() != null) {
+                if (parser instanceof YAMLParser y && y.isCurrentAlias()) {
+                    JsonLocation loc = parser.currentLocation();
+                    throw new InvalidInputException(code, source + ": line " + loc.getLineNr() + ": YAML aliases ("
+                            + "*name) are not supported in settings files; write the value out",
+                            Map.of("source", source));
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw syntaxError(e, source, code, false);
+        } catch (IOException e) {
+            throw InvalidInputException.field(code, source, null, "cannot be read: " + e.getMessage());
         }
     }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of cmdop-update: the Java unit and black-box tests (which include the interop
+# tests against Debian's minisign), then the Ansible collection and the examples.
+# Installs what the tests need when it is missing, so a clean Debian 12 machine (CI) passes too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v minisign >/dev/null 2>&1 || need+=(minisign)
+[ -x /usr/bin/ansible-playbook ] || need+=(ansible-core)
+[ -x /usr/bin/ansible-lint ] || need+=(ansible-lint)
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test-all: installing ${need[*]} (Debian packages the tests need)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test-all: run as root or install them first: apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+
+echo "test-all: Java unit and black-box tests (mvn verify)"
+mvn -B -ntp verify
+
+for runner in ansible-module/tests/run-all.sh examples/tests/run.sh; do
+  if [ -f "$runner" ]; then
+    echo "test-all: $runner"
+    bash "$runner"
+  fi
+done
+echo "test-all: all tests passed"

@@ -1,0 +1,37 @@
+package com.cmdop.update.release.manifest;
+
+import com.cmdop.update.release.Version;
+import com.cmdop.update.state.Channel;
+
+/** The feed layout of SPEC section 7, as paths relative to the feed root. */
+public final class FeedPaths {
+    public static final String SIG = ".minisig";
+    public static final String RELEASE_JSON = "release.json";
+    public static final String SHA256SUMS = "SHA256SUMS";
+
+    private FeedPaths() {}
+
+    public static String channel(Channel channel) {
+        return "channels/" + channel.id() + ".json";
+    }
+
+    public static String releaseDir(Version version) {
+        return "releases/" + version;
+    }
+
+    public static String releaseManifest(Version version) {
+        return releaseDir(version) + "/" + RELEASE_JSON;
+    }
+
+    public static String sha256sums(Version version) {
+        return releaseDir(version) + "/" + SHA256SUMS;
+    }
+
+    public static String artifact(Version version, String file) {
+        return releaseDir(version) + "/" + file;
+    }
+
+    public static String signatureOf(String path) {
+        return path + SIG;
+    }
+}

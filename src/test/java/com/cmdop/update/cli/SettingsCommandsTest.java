@@ -1,0 +1,136 @@
+package com.cmdop.update.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cmdop.update.support.Cli;
+import com.cmdop.update.support.Trees;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The settings flags of SPEC section 3, in-process through the same factory as Main. */
+class SettingsCommandsTest {
+    @TempDir
+    Path root;
+
+    private final Cli cli = new Cli();
+
+    private Path config() {
+        return root.resolve("etc/cmdop/config.yaml");
+    }
+
+    @Test
+    void channelIsPersistedAndReported() throws IOException {
+        Cli.Result r = cli.run("--root", root.toString(), "--channel", "beta", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode j = r.json();
+        assertThat(j.get("command").asText()).isEqualTo("channel");
+        assertThat(j.get("status").asText()).isEqualTo("changed");
+        assertThat(j.get("after").get("channel").asText()).isEqualTo("beta");
+        assertThat(Files.readString(config())).isEqualTo("update:\n  channel: beta\n");
+    }
+
+    @Test
+    void autoOnWritesTheCronEntryAndAutoOffRemovesIt() throws IOException {
+        assertThat(cli.run("--root", root.toString(), "--auto", "on", "--interval", "24h").exit()).isZero();
+        Path cron = root.resolve("etc/cron.d/cmdop-update");
+        assertThat(Files.readString(cron)).contains("*/15 * * * * root").contains("--scheduled --root " + root);
+        assertThat(Files.readString(config())).contains("auto: true").contains("interval: 24h");
+        assertThat(cli.run("--root", root.toString(), "--auto", "off").exit()).isZero();
+        assertThat(cron).doesNotExist();
+    }
+
+    @Test
+    void autoOnUsesSystemdUnitsWhenSystemdRunsTheMachine() throws IOException {
+        Files.createDirectories(root.resolve("run/systemd/system"));
+        assertThat(cli.run("--root", root.toString(), "--auto", "on").exit()).isZero();
+        assertThat(Files.readString(root.resolve("etc/systemd/system/cmdop-update.timer")))
+                .contains("OnUnitActiveSec=15min");
+        assertThat(Files.readString(root.resolve("etc/systemd/system/cmdop-update.service")))
+                .contains("ExecStart=").contains("--scheduled");
+        assertThat(root.resolve("etc/cron.d/cmdop-update")).doesNotExist();
+    }
+
+    @Test
+    void pinIsRecordedWithAWarningThatInstallingComesLater() throws IOException {
+        Cli.Result r = cli.run("--root", root.toString(), "--pin", "1.2.3", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Files.readString(config())).contains("pin: v1.2.3");
+        JsonNode j = r.json();
+        assertThat(j.get("warnings").toString()).contains("v1.2.3 is recorded");
+        assertThat(j.get("actions").findValuesAsText("status")).containsExactly("applied", "skipped");
+    }
+
+    @Test
+    void unpinRemovesThePin() throws IOException {
+        cli.run("--root", root.toString(), "--pin", "v1.2.3");
+        Cli.Result r = cli.run("--root", root.toString(), "--unpin", "--json");
+        assertThat(r.exit()).isZero();
+        assertThat(r.json().get("drift").get(0).get("setting").asText()).isEqualTo("pin");
+        assertThat(Files.readString(config())).contains("pin: null");
+    }
+
+    @Test
+    void aSecondIdenticalRunChangesNothingAndWritesNothing() {
+        cli.run("--root", root.toString(), "--channel", "nightly", "--auto", "on");
+        Map<String, String> before = Trees.snapshot(root);
+        Cli.Result r = cli.run("--root", root.toString(), "--channel", "nightly", "--auto", "on", "--json",
+                "--detailed-exitcode");
+        assertThat(r.exit()).isZero();
+        assertThat(r.json().get("changed").asBoolean()).isFalse();
+        assertThat(r.json().get("status").asText()).isEqualTo("unchanged");
+        assertThat(Trees.snapshot(root)).isEqualTo(before);
+    }
+
+    @Test
+    void detailedExitcodeIsTwoWhenSomethingChanged() {
+        Cli.Result r = cli.run("--root", root.toString(), "--channel", "beta", "--detailed-exitcode", "--json");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.json().get("exit_code").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void everySettingChangeIsLoggedAndAudited() throws IOException {
+        cli.run("--root", root.toString(), "--channel", "beta");
+        String log = Files.readString(root.resolve("var/log/cmdop/agent.log"));
+        assertThat(log).matches("2026-11-27T10:00:00Z INFO update: channel stable -> beta\n");
+        String audit = Files.readString(root.resolve("var/log/cmdop/audit.jsonl"));
+        JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(audit);
+        assertThat(line.get("event").asText()).isEqualTo("agent_update");
+        assertThat(line.get("action").asText()).isEqualTo("set-channel");
+        assertThat(line.get("from").asText()).isEqualTo("stable");
+        assertThat(line.get("to").asText()).isEqualTo("beta");
+        assertThat(line.get("actor").asText()).isEqualTo("cli");
+        assertThat(line.get("run_id").asText()).hasSize(16);
+        assertThat(line.fieldNames()).toIterable().containsExactly("event", "time", "action", "outcome", "from", "to",
+                "channel", "actor", "reason", "key_id", "sha256", "run_id");
+    }
+
+    @Test
+    void cmdopRootFromTheEnvironmentIsUsedWhenNoRootIsGiven() {
+        Cli.Result r = new Cli().env("CMDOP_ROOT", root.toString()).run("--channel", "beta");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(config()).exists();
+    }
+
+    @Test
+    void globalOptionsWorkBeforeAndAfterTheSubcommand() {
+        assertThat(cli.run("--root", root.toString(), "--json", "status").json().get("command").asText())
+                .isEqualTo("status");
+        assertThat(cli.run("status", "--root", root.toString(), "--json").json().get("command").asText())
+                .isEqualTo("status");
+    }
+
+    @Test
+    void anExplicitConfigFileIsUsedAsGivenAndNotReRooted(@TempDir Path elsewhere) throws IOException {
+        Path cfg = elsewhere.resolve("my.yaml");
+        Files.writeString(cfg, "# mine\nupdate:\n  channel: stable\n");
+        assertThat(cli.run("--root", root.toString(), "--config", cfg.toString(), "--channel", "beta").exit()).isZero();
+        assertThat(Files.readString(cfg)).isEqualTo("# mine\nupdate:\n  channel: beta\n");
+        assertThat(config()).doesNotExist();
+    }
+}

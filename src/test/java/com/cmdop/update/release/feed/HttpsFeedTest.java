@@ -1,0 +1,134 @@
+package com.cmdop.update.release.feed;
+
+import static com.cmdop.update.release.feed.FeedTestSupport.HANG_GUARD;
+import static com.cmdop.update.release.feed.FeedTestSupport.RELAXED;
+import static com.cmdop.update.release.feed.FeedTestSupport.failureOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.UpdateException;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The https path against a local {@link HttpsServer} with a throwaway certificate made by keytool:
+ * the system trust store refuses it; a client that trusts it fetches, and still refuses a redirect
+ * from https to http.
+ */
+class HttpsFeedTest {
+    static final byte[] MANIFEST = "{\"schema\":1}".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    static Path keys;
+
+    static HttpsServer https;
+    static FaultyFeedServer plain;
+    static SSLContext trustingTestCert;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path keystore = keys.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+                "-alias", "feed", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "2")
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(output).isZero();
+
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(kmf.getKeyManagers(), null, null);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        trustingTestCert = SSLContext.getInstance("TLS");
+        trustingTestCert.init(null, tmf.getTrustManagers(), null);
+
+        plain = FaultyFeedServer.serving(keys);
+        https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        https.createContext("/feed/channels/stable.json", exchange -> {
+            exchange.sendResponseHeaders(200, MANIFEST.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(MANIFEST);
+            }
+        });
+        https.createContext("/feed/channels/downgrade.json", exchange -> {
+            exchange.getResponseHeaders().put("Location", List.of(plain.baseUri() + "channels/stable.json"));
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        https.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (https != null) {
+            https.stop(0);
+        }
+        if (plain != null) {
+            plain.close();
+        }
+    }
+
+    static FeedLocation feed() {
+        return FeedLocation.parse("https://127.0.0.1:" + https.getAddress().getPort() + "/feed");
+    }
+
+    @Test
+    void aServerWhoseCertificateIsNotInTheSystemTrustStoreIsRefused() {
+        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.direct())) {
+            UpdateException e = assertTimeoutPreemptively(HANG_GUARD,
+                    () -> failureOf(() -> client.fetch("channels/stable.json", 1024, Validators.NONE)));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.FEED_UNAVAILABLE);
+            assertThat(e.getMessage()).contains("TLS handshake failed", "trust store");
+        }
+    }
+
+    @Test
+    void aTrustedServerServesTheFile() {
+        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.direct(), trustingTestCert)) {
+            assertThat(client.fetch("channels/stable.json", 1024, Validators.NONE).bytes()).isEqualTo(MANIFEST);
+        }
+    }
+
+    @Test
+    void aRedirectFromHttpsToHttpIsRefusedWithoutFollowingIt() {
+        int before = plain.connectionsAccepted();
+        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.direct(), trustingTestCert)) {
+            UpdateException e = assertTimeoutPreemptively(HANG_GUARD,
+                    () -> failureOf(() -> client.fetch("channels/downgrade.json", 1024, Validators.NONE)));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.FEED_UNAVAILABLE);
+            assertThat(e.getMessage()).contains("refused the redirect", "from https to http");
+            assertThat(e.details()).containsEntry("location", plain.baseUri() + "channels/stable.json");
+        }
+        assertThat(plain.connectionsAccepted()).isEqualTo(before);
+    }
+}

@@ -1,0 +1,53 @@
+package com.cmdop.update.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.InvalidInputException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingValuesTest {
+    @ParameterizedTest
+    @CsvSource({"15m,PT15M", "6h,PT6H", "30d,PT720H", "90s,PT1M30S"})
+    void durationsReadWithTheirUnit(String text, String iso) {
+        assertThat(DurationText.parse(text)).isEqualTo(Duration.parse(iso));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PT15M,15m", "PT6H,6h", "PT24H,24h", "PT168H,7d", "PT90S,90s"})
+    void durationsFormatToTheShortestText(String iso, String text) {
+        assertThat(DurationText.format(Duration.parse(iso))).isEqualTo(text);
+    }
+
+    @Test
+    void intervalsOutsideFifteenMinutesToThirtyDaysAreRefused() {
+        assertThatThrownBy(() -> DurationText.parseWithin("1m", "15m", "30d")).hasMessageContaining("15m .. 30d");
+        assertThatThrownBy(() -> DurationText.parseWithin("31d", "15m", "30d")).hasMessageContaining("out of range");
+        assertThat(DurationText.parseWithin("15m", "15m", "30d")).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"http://127.0.0.1:8080/feed,true", "http://localhost/feed,true", "http://[::1]:9/x,true",
+            "http://example.com/feed,false", "http://127.0.0.1.evil.com/x,false", "http://localhost@evil.com/x,false",
+            "http://localhost.evil.com/,false"})
+    void plainHttpIsOnlyForLoopback(String url, boolean allowed) {
+        assertThat(SettingValues.isLoopbackHttp(url)).isEqualTo(allowed);
+    }
+
+    @Test
+    void aRemotePlainHttpFeedIsRefusedWithTheFix() {
+        SettingValues v = new SettingValues("state.yaml", ErrorCode.INVALID_INPUT);
+        assertThatThrownBy(() -> v.feed("feed", com.fasterxml.jackson.databind.node.TextNode.valueOf("http://x.org/f")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("must be https://");
+    }
+
+    @Test
+    void unknownKeysGetASuggestion() {
+        assertThat(KeySuggestion.hint("chanel", java.util.Set.of("channel", "auto"))).contains("'channel'");
+        assertThat(KeySuggestion.hint("zzzzzz", java.util.Set.of("channel", "auto"))).isEmpty();
+    }
+}
