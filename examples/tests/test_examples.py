@@ -190,28 +190,7 @@ class RolloutTest(unittest.TestCase):
             args += ['-e', 'cmdop_pin=' + pin]
         return self.sandbox.playbook(ROLLOUT, *args)
 
-    def test_the_rollout_completes_when_every_host_runs_the_pin_and_is_idempotent(self):
-        for h in self.HOSTS:
-            pretend_installed(self.sandbox.roots[h], self.PIN)
-        proc = self.rollout()
-        self.assertEqual(proc.returncode, 0, describe(proc))
-        counts = recap(proc.stdout)
-        self.assertEqual(sorted(counts), self.HOSTS)
-        policy = load_state('production')
-        for h in self.HOSTS:
-            self.assertEqual(counts[h]['failed'], 0)
-            status = json.loads(run_cli(['status', '--json'], root=self.sandbox.roots[h]).stdout)
-            self.assertEqual(status['settings']['pin'], self.PIN)
-            self.assertEqual(status['settings']['channel'], policy['channel'])
-            self.assertEqual(status['settings']['auto'], policy['auto'])
-            self.assertEqual(status['settings']['feed'], self.feed)
-        # serial: one PLAY header per batch, 1 + 2 + 2 hosts
-        self.assertEqual(sum(line.startswith('PLAY [') for line in proc.stdout.splitlines()), 3, describe(proc))
-        proc = self.rollout()
-        self.assertEqual(proc.returncode, 0, describe(proc))
-        self.assertTrue(all(c['changed'] == 0 for c in recap(proc.stdout).values()), describe(proc))
-
-    def test_a_failure_in_a_batch_stops_the_rollout_before_the_next_batch(self):
+    def test_a_failure_stops_the_rollout_before_the_next_batch_and_a_rerun_after_the_fix_completes_it(self):
         # p3, in the second batch, still runs v1.4.2 after converging (the CLI cannot install yet):
         # the version check fails there, and p4 and p5 must not be touched.
         for h in self.HOSTS:
@@ -226,8 +205,27 @@ class RolloutTest(unittest.TestCase):
         self.assertNotIn('p5', counts)
         for h, snap in untouched.items():
             self.assertEqual(self.sandbox.snapshot(h), snap, h)
-        status = json.loads(run_cli(['status', '--json'], root=self.sandbox.roots['p1']).stdout)
-        self.assertEqual(status['settings']['pin'], self.PIN)
+
+        # The fix (p3 now runs the pin), then the same command again: hosts already done report no
+        # change, the rest of the group is converged in its batches.
+        pretend_installed(self.sandbox.roots['p3'], self.PIN)
+        proc = self.rollout()
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        counts = recap(proc.stdout)
+        self.assertEqual(sorted(counts), self.HOSTS)
+        self.assertEqual({h: c['changed'] for h, c in counts.items()},
+                         {'p1': 0, 'p2': 0, 'p3': 0, 'p4': 1, 'p5': 1}, describe(proc))
+        # serial: one PLAY header per batch, 1 + 2 + 2 hosts
+        self.assertEqual(sum(line.startswith('PLAY [') for line in proc.stdout.splitlines()), 3, describe(proc))
+        policy = load_state('production')
+        for h in self.HOSTS:
+            self.assertEqual(counts[h]['failed'], 0)
+            status = json.loads(run_cli(['status', '--json'], root=self.sandbox.roots[h]).stdout)
+            self.assertEqual(status['settings']['pin'], self.PIN)
+            self.assertEqual(status['settings']['channel'], policy['channel'])
+            self.assertEqual(status['settings']['auto'], policy['auto'])
+            self.assertEqual(status['settings']['feed'], self.feed)
+            self.assertEqual(status['settings']['trusted_keys'], policy['trusted_keys'])
 
     def test_the_rollout_refuses_to_start_without_a_pin(self):
         proc = self.rollout(pin=None)
