@@ -76,6 +76,7 @@ options:
     description:
       - Machine root directory, passed as C(--root). Every machine path (configuration, agent binary,
         data and logs) is resolved inside it. Mostly useful for images, containers and tests.
+      - The directory must exist; the CLI refuses a root that does not (rc 64, C(USAGE)).
       - When not set, the CLI's default applies (C(CMDOP_ROOT) in its environment, else C(/)).
     type: path
   executable:

@@ -24,6 +24,7 @@ options:
   root:
     description:
       - Machine root directory, passed as C(--root). Every machine path is resolved inside it.
+      - The directory must exist; the CLI refuses a root that does not (rc 64, C(USAGE)).
       - When not set, the CLI's default applies (C(CMDOP_ROOT) in its environment, else C(/)).
     type: path
   executable:
