@@ -105,6 +105,13 @@ class FleetTest(unittest.TestCase):
             self.assertNotEqual(r['schedule']['entry'], 'absent', h)  # auto is on
             self.assertEqual(r['paths']['root'], self.sandbox.roots[h])
 
+    def test_8_drift_check_fails_when_the_cli_fails_even_without_drift(self):
+        # failed_when replaces the module's own verdict: the playbook must keep a CLI failure a failure.
+        proc = self.sandbox.playbook('cmdop.agent.drift_check', **dict(DESIRED, cmdop_interval='1m'))
+        self.assertNotEqual(proc.returncode, 0, describe(proc))
+        self.assertRecap(proc, failed=1)
+        self.assertIn('INVALID_INPUT', proc.stdout)
+
 
 class ModuleTest(unittest.TestCase):
     """One host; what the update module returns and how it fails."""
