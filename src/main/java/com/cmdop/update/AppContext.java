@@ -1,5 +1,6 @@
 package com.cmdop.update;
 
+import com.cmdop.update.release.feed.FeedTimeouts;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param cwd              the working directory that relative command-line paths are resolved against
  * @param stderrIsTerminal whether to draw progress bars and prompt for passwords
  * @param lockWait         how long a mutating run waits for another run's lock (SPEC: 10 s)
+ * @param feedTimeouts     connect, idle and total timeouts of feed requests (tests shorten them)
  */
 public record AppContext(
         Map<String, String> env,
@@ -24,13 +26,25 @@ public record AppContext(
         PrintStream err,
         Path cwd,
         boolean stderrIsTerminal,
-        Duration lockWait) {
+        Duration lockWait,
+        FeedTimeouts feedTimeouts) {
 
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
+
+    /** A context with the production feed timeouts. */
+    public AppContext(Map<String, String> env, Clock clock, InputStream stdin, PrintStream out, PrintStream err,
+            Path cwd, boolean stderrIsTerminal, Duration lockWait) {
+        this(env, clock, stdin, out, err, cwd, stderrIsTerminal, lockWait, FeedTimeouts.DEFAULTS);
+    }
 
     public static AppContext system() {
         return new AppContext(System.getenv(), Clock.systemUTC(), System.in, System.out, System.err,
                 Path.of("").toAbsolutePath(), System.console() != null, DEFAULT_LOCK_WAIT);
+    }
+
+    /** The same context writing to other streams (the demo captures each step's output). */
+    public AppContext withStreams(InputStream in, PrintStream newOut, PrintStream newErr) {
+        return new AppContext(env, clock, in, newOut, newErr, cwd, false, lockWait, feedTimeouts);
     }
 
     public String env(String name) {

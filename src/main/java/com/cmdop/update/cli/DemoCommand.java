@@ -142,8 +142,7 @@ public final class DemoCommand extends BaseCommand {
     private DemoStep step(boolean text, String title, int expected, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        AppContext child = new AppContext(ctx.env(), ctx.clock(), new ByteArrayInputStream(new byte[0]), ps, ps,
-                ctx.cwd(), false, ctx.lockWait());
+        AppContext child = ctx.withStreams(new ByteArrayInputStream(new byte[0]), ps, ps);
         int exit = CliFactory.run(child, args);
         String command = "cmdop-update " + String.join(" ", args);
         DemoStep step = new DemoStep(title, command, exit, expected, out.toString(StandardCharsets.UTF_8));

@@ -130,6 +130,10 @@ public final class Report {
         return this;
     }
 
+    public List<Object> advisories() {
+        return advisories;
+    }
+
     public Report warn(String w) {
         warnings.add(w);
         return this;

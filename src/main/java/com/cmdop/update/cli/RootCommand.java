@@ -2,7 +2,17 @@ package com.cmdop.update.cli;
 
 import com.cmdop.update.AppContext;
 import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.exec.FeedSession;
+import com.cmdop.update.exec.RunIds;
 import com.cmdop.update.exec.RunOutcome;
+import com.cmdop.update.exec.UpdateCheck;
+import com.cmdop.update.release.SignedFeed;
+import com.cmdop.update.release.Version;
+import com.cmdop.update.release.feed.FeedClient;
+import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.state.StateStore;
+import java.time.Instant;
+import java.util.Set;
 import com.cmdop.update.exec.RunRequest;
 import com.cmdop.update.state.DesiredState;
 import com.cmdop.update.state.Machine;
@@ -148,8 +158,32 @@ public final class RootCommand extends BaseCommand {
             applySettings(report);
             return;
         }
+        if (check) {
+            checkForUpdate(report);
+            return;
+        }
         throw new com.cmdop.update.error.UpdateException(ErrorCode.USAGE, "'" + commandName()
                 + "' is not available in this build yet", Map.of());
+    }
+
+    @Override
+    protected void renderText(Report report) {
+        super.renderText(report);
+        if (!globals().quiet()) {
+            report.advisories().forEach(a -> ctx.out().println("  advisory " + a));
+        }
+    }
+
+    private void checkForUpdate(Report report) {
+        Machine machine = openMachine();
+        Instant now = ctx.clock().instant();
+        Version installed = StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
+        SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), now, RunRequest.CLI, RunIds.next(),
+                ctx.feedTimeouts());
+        try (FeedClient ignored = feed.client()) {
+            UpdateCheck.Result r = UpdateCheck.run(machine.settings(), installed, Set.of(), feed, Platform.current());
+            CheckReports.fill(report, machine.settings(), r);
+        }
     }
 
     private void validateCombination() {

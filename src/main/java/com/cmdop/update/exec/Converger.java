@@ -10,10 +10,8 @@ import com.cmdop.update.release.Version;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StateStore;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 
@@ -23,8 +21,6 @@ import java.util.function.Function;
  * changed things while we waited), and execute. A machine in sync is never locked and never written.
  */
 public final class Converger {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Clock clock;
     private final Duration lockWait;
     private final Function<Machine, SchedulerEntry> schedulerFor;
@@ -47,7 +43,7 @@ public final class Converger {
         try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), lockWait)) {
             Machine current = machine.reload();
             Plan fresh = Planner.plan(request.desired(), actual(current));
-            String runId = HexFormat.of().formatHex(randomBytes());
+            String runId = RunIds.next();
             Executor executor = new Executor(current, schedulerFor.apply(current),
                     new AgentLog(current.paths().agentLog(current.settings()), clock),
                     new AuditLog(current.paths().auditLog(current.settings()), clock, request.actor(), runId),
@@ -64,10 +60,5 @@ public final class Converger {
         return StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
     }
 
-    private static byte[] randomBytes() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return b;
-    }
 
 }

@@ -2,6 +2,7 @@ package com.cmdop.update.support;
 
 import com.cmdop.update.AppContext;
 import com.cmdop.update.cli.CliFactory;
+import com.cmdop.update.release.feed.FeedTimeouts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -28,6 +29,7 @@ public final class Cli {
     private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private Path cwd = Path.of("").toAbsolutePath();
     private Duration lockWait = Duration.ofMillis(300);
+    private FeedTimeouts feedTimeouts = FeedTimeouts.DEFAULTS;
 
     public Cli env(String k, String v) {
         env.put(k, v);
@@ -49,6 +51,11 @@ public final class Cli {
         return this;
     }
 
+    public Cli feedTimeouts(FeedTimeouts t) {
+        feedTimeouts = t;
+        return this;
+    }
+
     public Result run(String... args) {
         return runWithStdin("", args);
     }
@@ -59,7 +66,7 @@ public final class Cli {
         AppContext ctx = new AppContext(Map.copyOf(env), clock,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                cwd, false, lockWait);
+                cwd, false, lockWait, feedTimeouts);
         int exit = CliFactory.run(ctx, args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

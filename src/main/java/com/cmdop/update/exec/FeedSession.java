@@ -1,0 +1,68 @@
+package com.cmdop.update.exec;
+
+import com.cmdop.update.audit.AgentLog;
+import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.audit.TamperLog;
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.release.SignedFeed;
+import com.cmdop.update.release.feed.FeedClient;
+import com.cmdop.update.release.feed.FeedLocation;
+import com.cmdop.update.release.feed.FeedTimeouts;
+import com.cmdop.update.release.feed.ValidatorCache;
+import com.cmdop.update.state.Machine;
+import com.cmdop.update.state.Settings;
+import com.cmdop.update.trust.MinisignPublicKey;
+import com.cmdop.update.trust.MinisignVerifier;
+import com.cmdop.update.trust.SequenceStore;
+import com.cmdop.update.trust.TrustedKeys;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Opens the machine's signed feed from config.yaml: {@code update.feed} and {@code update.trusted_keys}
+ * are required here (they have no defaults), and each missing one is named with how to set it.
+ */
+public final class FeedSession {
+    public static final String FEED_CACHE_DIR = "feed-cache";
+    public static final String TRUST_FILE = "trust.json";
+
+    private FeedSession() {}
+
+    /**
+     * @param now   the time fixed at the start of the run, for expiry checks
+     * @param actor who runs, for the audit lines of refusals
+     */
+    public static SignedFeed open(Machine machine, Map<String, String> env, Clock clock, Instant now, String actor,
+            String runId, FeedTimeouts timeouts) {
+        Settings s = machine.settings();
+        String source = machine.paths().config().toString();
+        if (s.feed() == null) {
+            throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, source, "update.feed",
+                    "is not set, and there is no default: set it to the publisher's feed (https://..., a file:// URL "
+                            + "or a directory), e.g. with 'cmdop-update converge --state -' and 'feed: URL'");
+        }
+        if (s.trustedKeys().isEmpty()) {
+            throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, source, "update.trusted_keys",
+                    "is empty, and there is no default: add the publisher's minisign public key (the base64 line of "
+                            + "its .pub file); nothing is trusted without it");
+        }
+        List<MinisignPublicKey> keys = new ArrayList<>();
+        for (int i = 0; i < s.trustedKeys().size(); i++) {
+            keys.add(MinisignPublicKey.parse(s.trustedKeys().get(i), source, "update.trusted_keys[" + i + "]",
+                    ErrorCode.INVALID_CONFIG));
+        }
+        FeedLocation location = FeedLocation.parse(s.feed());
+        Path data = machine.paths().dataDir(s);
+        TamperLog tamper = new TamperLog(new AgentLog(machine.paths().agentLog(s), clock),
+                new AuditLog(machine.paths().auditLog(s), clock, actor, runId));
+        FeedClient client = FeedClient.open(location, timeouts, env);
+        return new SignedFeed(client, new MinisignVerifier(TrustedKeys.of(keys)),
+                SequenceStore.load(data.resolve(TRUST_FILE)), new ValidatorCache(data.resolve(FEED_CACHE_DIR)),
+                tamper, now);
+    }
+}

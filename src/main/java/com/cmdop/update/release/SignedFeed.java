@@ -1,0 +1,256 @@
+package com.cmdop.update.release;
+
+import com.cmdop.update.audit.TamperLog;
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.IntegrityException;
+import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.release.feed.FeedClient;
+import com.cmdop.update.release.feed.FeedLimits;
+import com.cmdop.update.release.feed.FeedLocation;
+import com.cmdop.update.release.feed.FetchResult;
+import com.cmdop.update.release.feed.ValidatorCache;
+import com.cmdop.update.release.feed.Validators;
+import com.cmdop.update.release.manifest.ChannelManifest;
+import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.ManifestJson;
+import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.release.manifest.ReleaseManifest;
+import com.cmdop.update.state.Channel;
+import com.cmdop.update.trust.MinisignSignature;
+import com.cmdop.update.trust.MinisignVerifier;
+import com.cmdop.update.trust.SequenceStore;
+import com.cmdop.update.trust.Sha256;
+import com.cmdop.update.trust.VerifiedSignature;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a release feed and trusts nothing that is not signed by a trusted key (SPEC section 7):
+ * each file's signature is verified over its raw bytes before anything is parsed, then product,
+ * channel, version and platform must match what was asked for, the channel sequence must not go back,
+ * and the manifest must not have expired at the time fixed when the run started. Every refusal is an
+ * {@link IntegrityException} (exit 80; expiry: 69) and is logged CRITICAL by {@link TamperLog}.
+ *
+ * <p>Manifests are fetched conditionally: the last verified manifest and its signature are cached in
+ * the data directory, so a check that finds nothing new transfers only the headers.
+ */
+public final class SignedFeed {
+    private final FeedClient client;
+    private final MinisignVerifier verifier;
+    private final SequenceStore sequences;
+    private final ValidatorCache cache;
+    private final TamperLog tamper;
+    private final Instant now;
+    private final List<Signed> pendingCache = new ArrayList<>();
+
+    public SignedFeed(FeedClient client, MinisignVerifier verifier, SequenceStore sequences, ValidatorCache cache,
+            TamperLog tamper, Instant now) {
+        this.client = client;
+        this.verifier = verifier;
+        this.sequences = sequences;
+        this.cache = cache;
+        this.tamper = tamper;
+        this.now = now;
+    }
+
+    public FeedLocation location() {
+        return client.location();
+    }
+
+    /** A channel manifest that passed every check, with the key that signed it. */
+    public record VerifiedChannel(ChannelManifest manifest, String keyId, String sha256, boolean fromCache) {}
+
+    /** A release manifest that passed every check. */
+    public record VerifiedRelease(ReleaseManifest manifest, String keyId, String sha256) {}
+
+    /** The channel's current manifest; its sequence counts as seen once {@link #commit()} persists it. */
+    public VerifiedChannel channel(Channel channel) {
+        String path = FeedPaths.channel(channel);
+        return guarded("check", channel.id(), () -> {
+            Signed signed = fetchSigned(path, true);
+            ChannelManifest m = parse(() -> ChannelManifest.parse(signed.bytes, path));
+            String sha = Sha256.hex(signed.bytes);
+            Map<String, Object> details = details(path, signed.signature.keyId(), sha);
+            if (!ManifestJson.PRODUCT.equals(m.product()) || m.channel() != channel) {
+                throw new IntegrityException(ErrorCode.WRONG_TARGET, path + " is a manifest for " + m.product() + " "
+                        + m.channel() + ", not cmdop " + channel + ": the feed serves the wrong file; nothing was "
+                        + "changed", details);
+            }
+            sequences.check(signed.signature.keyId(), channel.id(), m.sequence(), sha, path);
+            if (!now.isBefore(m.expires())) {
+                throw new UpdateException(ErrorCode.MANIFEST_EXPIRED, path + " expired at " + m.expires()
+                        + " (now " + now + "): possible freeze attack, or the publisher has not re-signed the feed "
+                        + "('cmdop-update release resign'); nothing was changed. Retry later", details);
+            }
+            sequences.record(signed.signature.keyId(), channel.id(), m.sequence(), sha);
+            pendingCache.add(signed);
+            return new VerifiedChannel(m, signed.signature.keyId(), sha, signed.fromCache);
+        });
+    }
+
+    /**
+     * A release manifest. {@code expectedSha256} (from a verified channel manifest) pins its exact bytes;
+     * null when the version was asked for by number ({@code --version}, {@code --pin}).
+     */
+    public VerifiedRelease release(Version version, String expectedSha256, String channelForLog) {
+        String path = FeedPaths.releaseManifest(version);
+        return guarded("check", channelForLog, () -> {
+            Signed signed = fetchSigned(path, false);
+            String sha = Sha256.hex(signed.bytes);
+            Map<String, Object> details = details(path, signed.signature.keyId(), sha);
+            if (expectedSha256 != null && !Sha256.equal(Sha256.parseHex(sha), Sha256.parseHex(expectedSha256))) {
+                throw new IntegrityException(ErrorCode.HASH_MISMATCH, path + " does not match the release_sha256 "
+                        + "of the signed channel manifest; nothing was changed", details);
+            }
+            ReleaseManifest m = parse(() -> ReleaseManifest.parse(signed.bytes, path));
+            if (!ManifestJson.PRODUCT.equals(m.product()) || !m.version().equals(version)) {
+                throw new IntegrityException(ErrorCode.WRONG_TARGET, path + " is the manifest of " + m.product()
+                        + " " + m.version() + ", not cmdop " + version + "; nothing was changed", details);
+            }
+            for (ReleaseManifest.Artifact a : m.artifacts()) {
+                requireBareName(a.file(), path, details);
+            }
+            return new VerifiedRelease(m, signed.signature.keyId(), sha);
+        });
+    }
+
+    /** The artifact for {@code platform}, or NO_ARTIFACT_FOR_PLATFORM (65). */
+    public static ReleaseManifest.Artifact artifactFor(ReleaseManifest m, Platform platform) {
+        Optional<ReleaseManifest.Artifact> a = m.artifactFor(platform);
+        if (a.isEmpty()) {
+            throw new InvalidInputException(ErrorCode.NO_ARTIFACT_FOR_PLATFORM, "release " + m.version()
+                    + " has no artifact for " + platform + " (it has: " + m.artifacts().stream()
+                    .map(ReleaseManifest.Artifact::platform).toList() + "); pick another version or ask the "
+                    + "publisher to build one", Map.of("version", m.version().toString(), "platform",
+                    platform.toString()));
+        }
+        return a.get();
+    }
+
+    /**
+     * Persists what this run verified: the channel sequences seen and the cached manifests. Called once
+     * every check of the run has passed, so a refused run leaves the data directory as it was.
+     */
+    public void commit() {
+        sequences.save();
+        pendingCache.forEach(Signed::commitToCache);
+        pendingCache.clear();
+    }
+
+    public FeedClient client() {
+        return client;
+    }
+
+    private static void requireBareName(String file, String path, Map<String, Object> details) {
+        if (!ReleaseManifest.BARE_NAME.matcher(file).matches()) {
+            Map<String, Object> d = new LinkedHashMap<>(details);
+            d.put("file", file);
+            throw new IntegrityException(ErrorCode.BAD_PATH, path + " names the artifact file '" + file
+                    + "', which is not a bare file name: refused; nothing was changed", d);
+        }
+    }
+
+    /** Signature-checked bytes of a file, and how to cache them once they are fully accepted. */
+    private final class Signed {
+        final String path;
+        final byte[] bytes;
+        final FetchResult manifest;
+        final FetchResult sig;
+        final byte[] sigBytes;
+        final VerifiedSignature signature;
+        final boolean fromCache;
+
+        Signed(String path, byte[] bytes, FetchResult manifest, byte[] sigBytes, FetchResult sig,
+                VerifiedSignature signature, boolean fromCache) {
+            this.path = path;
+            this.bytes = bytes;
+            this.manifest = manifest;
+            this.sigBytes = sigBytes;
+            this.sig = sig;
+            this.signature = signature;
+            this.fromCache = fromCache;
+        }
+
+        /** Only a manifest that passed every check is cached; an unchanged pair is not rewritten. */
+        void commitToCache() {
+            if (cache == null || fromCache) {
+                return;
+            }
+            cache.store(location(), path, bytes, manifest.validators());
+            cache.store(location(), FeedPaths.signatureOf(path), sigBytes, sig.validators());
+        }
+    }
+
+    private Signed fetchSigned(String path, boolean conditional) {
+        String sigPath = FeedPaths.signatureOf(path);
+        Optional<ValidatorCache.Entry> cachedManifest = conditional && cache != null
+                ? cache.read(location(), path) : Optional.empty();
+        Optional<ValidatorCache.Entry> cachedSig = conditional && cache != null
+                ? cache.read(location(), sigPath) : Optional.empty();
+        if (cachedManifest.isPresent() && cachedSig.isPresent()) {
+            FetchResult m = client.fetch(path, FeedLimits.MANIFEST_MAX_BYTES, cachedManifest.get().validators());
+            FetchResult s = client.fetch(sigPath, FeedLimits.SIGNATURE_MAX_BYTES, cachedSig.get().validators());
+            if (m.isNotModified() && s.isNotModified()) {
+                byte[] bytes = cachedManifest.get().bytes();
+                byte[] sigBytes = cachedSig.get().bytes();
+                // the cache is re-verified like anything else: a tampered cache is tampering too
+                return new Signed(path, bytes, m, sigBytes, s, verify(bytes, sigBytes, path), true);
+            }
+            if (!m.isNotModified() && !s.isNotModified()) {
+                return new Signed(path, m.bytes(), m, s.bytes(), s, verify(m.bytes(), s.bytes(), path), false);
+            }
+            // one changed and the other did not (a publication in progress): fetch both afresh
+        }
+        FetchResult m = client.fetch(path, FeedLimits.MANIFEST_MAX_BYTES, Validators.NONE);
+        FetchResult s = client.fetch(sigPath, FeedLimits.SIGNATURE_MAX_BYTES, Validators.NONE);
+        return new Signed(path, m.bytes(), m, s.bytes(), s, verify(m.bytes(), s.bytes(), path), false);
+    }
+
+    private VerifiedSignature verify(byte[] bytes, byte[] sigBytes, String path) {
+        MinisignSignature signature = MinisignSignature.parse(sigBytes, FeedPaths.signatureOf(path));
+        return verifier.verify(bytes, signature, path);
+    }
+
+    private static <T> T parse(java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (InvalidInputException e) {
+            // signed but malformed: the publisher's tool is broken or newer than us; not tampering
+            throw new InvalidInputException(ErrorCode.INVALID_INPUT, e.getMessage() + " (the manifest is validly "
+                    + "signed but not understood: is cmdop-update older than the publisher's tool?)", e.details());
+        }
+    }
+
+    private static Map<String, Object> details(String path, String keyId, String sha) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("source", path);
+        d.put("key_id", keyId);
+        d.put("sha256", sha);
+        return d;
+    }
+
+    private <T> T guarded(String action, String channel, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (IntegrityException e) {
+            refused(e, action, channel);
+            throw e;
+        } catch (UpdateException e) {
+            if (e.code() == ErrorCode.MANIFEST_EXPIRED) {
+                refused(e, action, channel); // SPEC: a possible freeze attack is logged like tampering
+            }
+            throw e;
+        }
+    }
+
+    private void refused(UpdateException e, String action, String channel) {
+        if (tamper != null) {
+            tamper.refused(e, action, channel);
+        }
+    }
+}

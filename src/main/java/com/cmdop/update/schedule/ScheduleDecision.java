@@ -1,0 +1,59 @@
+package com.cmdop.update.schedule;
+
+import com.cmdop.update.state.Settings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Whether {@code --scheduled} should check now (SPEC section 6). Pure: the caller passes the time, the
+ * last check and a machine identity. A fleet must not stampede the feed, so each machine adds a stable
+ * jitter of up to 10 % of the interval, derived from its identity (the same every run).
+ */
+public final class ScheduleDecision {
+    private ScheduleDecision() {}
+
+    /** The decision and, for {@code status}, when the next check is due. */
+    public record Result(boolean due, String reason, Instant nextCheck) {}
+
+    public static Result decide(Settings s, Instant lastCheck, Instant now, String machineId) {
+        if (!s.auto()) {
+            return new Result(false, "auto-update is off", null);
+        }
+        if (s.pin() != null) {
+            return new Result(false, "pinned to " + s.pin() + " (pinned machines ignore the channel's cadence)", null);
+        }
+        Instant next = lastCheck == null ? now : lastCheck.plus(s.interval()).plus(jitter(s.interval(), machineId));
+        if (now.isBefore(next)) {
+            return new Result(false, "next check due at " + next, next);
+        }
+        if (s.window() != null && !s.window().isOpen(now)) {
+            return new Result(false, "outside the maintenance window " + s.window(), next);
+        }
+        return new Result(true, lastCheck == null ? "no check recorded yet" : "interval passed", next);
+    }
+
+    /** A stable fraction of up to 10 % of the interval for this machine. */
+    public static Duration jitter(Duration interval, String machineId) {
+        long maxMillis = interval.toMillis() / 10;
+        if (maxMillis <= 0) {
+            return Duration.ZERO;
+        }
+        long h = 0;
+        byte[] d = sha256(machineId == null ? "" : machineId);
+        for (int i = 0; i < 8; i++) {
+            h = (h << 8) | (d[i] & 0xff);
+        }
+        return Duration.ofMillis(Math.floorMod(h, maxMillis));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package com.cmdop.update.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cmdop.update.release.Version;
+import com.cmdop.update.state.SettingKey;
+import com.cmdop.update.state.Settings;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ScheduleDecisionTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z"); // a Friday
+    private static final Settings AUTO = Settings.DEFAULTS.with(SettingKey.AUTO, true);
+
+    @Test
+    void nothingIsDueWhenAutoIsOff() {
+        assertThat(ScheduleDecision.decide(Settings.DEFAULTS, null, NOW, "m").due()).isFalse();
+    }
+
+    @Test
+    void aPinnedMachineIgnoresTheCadence() {
+        ScheduleDecision.Result r = ScheduleDecision.decide(AUTO.with(SettingKey.PIN, Version.parse("v1.0.0")), null,
+                NOW, "m");
+        assertThat(r.due()).isFalse();
+        assertThat(r.reason()).contains("pinned");
+    }
+
+    @Test
+    void theFirstCheckIsDueAtOnce() {
+        assertThat(ScheduleDecision.decide(AUTO, null, NOW, "m").due()).isTrue();
+    }
+
+    @Test
+    void aCheckIsDueOnlyAfterTheIntervalAndTheMachinesJitter() {
+        Duration jitter = ScheduleDecision.jitter(Duration.ofHours(6), "web-01");
+        Instant last = NOW.minus(Duration.ofHours(6));
+        assertThat(ScheduleDecision.decide(AUTO, last, NOW.plus(jitter).minusMillis(1), "web-01").due()).isFalse();
+        assertThat(ScheduleDecision.decide(AUTO, last, NOW.plus(jitter), "web-01").due()).isTrue();
+    }
+
+    @Test
+    void jitterIsStablePerMachineAtMostATenthAndSpreadsAFleet() {
+        Duration interval = Duration.ofHours(6);
+        assertThat(ScheduleDecision.jitter(interval, "web-01")).isEqualTo(ScheduleDecision.jitter(interval, "web-01"));
+        long distinct = java.util.stream.IntStream.range(0, 100)
+                .mapToObj(i -> ScheduleDecision.jitter(interval, "host-" + i)).distinct().count();
+        assertThat(distinct).isGreaterThan(90);
+        java.util.stream.IntStream.range(0, 100).forEach(i -> assertThat(ScheduleDecision.jitter(interval, "h" + i))
+                .isLessThan(Duration.ofMinutes(36)).isGreaterThanOrEqualTo(Duration.ZERO));
+    }
+
+    @Test
+    void aClosedMaintenanceWindowDefersTheCheck() {
+        Settings weekend = AUTO.with(SettingKey.WINDOW, MaintenanceWindow.parse("Sat,Sun 00:00-06:00"));
+        ScheduleDecision.Result r = ScheduleDecision.decide(weekend, null, NOW, "m");
+        assertThat(r.due()).isFalse();
+        assertThat(r.reason()).contains("maintenance window");
+        assertThat(ScheduleDecision.decide(weekend, null, Instant.parse("2026-11-28T03:00:00Z"), "m").due()).isTrue();
+    }
+
+    @Test
+    void windowsThatCrossMidnightOpenOnTheirDayAndCloseTheNextMorning() {
+        MaintenanceWindow w = MaintenanceWindow.parse("Fri 22:00-02:00");
+        assertThat(w.isOpen(Instant.parse("2026-11-27T23:00:00Z"))).isTrue();  // Friday night
+        assertThat(w.isOpen(Instant.parse("2026-11-28T01:59:00Z"))).isTrue();  // early Saturday
+        assertThat(w.isOpen(Instant.parse("2026-11-28T02:00:00Z"))).isFalse();
+        assertThat(w.isOpen(Instant.parse("2026-11-28T23:00:00Z"))).isFalse(); // Saturday night
+    }
+}
