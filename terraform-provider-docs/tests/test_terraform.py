@@ -196,13 +196,12 @@ class ProtocolTest(unittest.TestCase):
             self.assertIn(word, lines[0], stdin)
         self.assertEqual(os.listdir(self.m.root), [])
 
-    @unittest.expectedFailure
     def test_the_root_option_is_honoured(self):
-        # Known CLI bug (reported): `status --terraform` ignores --root (in either position); only the
-        # query's "root" and CMDOP_ROOT select the machine root. Remove this marker when fixed.
+        # --root selects the machine when the query has no "root", in either position
         self.converge({'channel': 'beta'})
-        proc = run([cli(), '--root', self.m.root, 'status', '--terraform'], stdin='{}', env=self.m.env())
-        self.assertEqual(json.loads(proc.stdout)['channel'], 'beta')
+        for args in (['--root', self.m.root, 'status', '--terraform'], ['status', '--terraform', '--root', self.m.root]):
+            proc = run([cli()] + args, stdin='{}', env=self.m.env())
+            self.assertEqual(json.loads(proc.stdout)['channel'], 'beta', args)
 
 
 class ExampleFilesTest(unittest.TestCase):

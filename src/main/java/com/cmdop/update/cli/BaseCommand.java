@@ -36,6 +36,11 @@ public abstract class BaseCommand implements Callable<Integer> {
     /** The name in the JSON {@code command} field. */
     protected abstract String commandName();
 
+    /** Whether this invocation is a check that changes nothing; reported as check_mode, also on failure. */
+    protected boolean checkMode() {
+        return false;
+    }
+
     /** Does the work and fills the report. */
     protected abstract void run(Report report);
 

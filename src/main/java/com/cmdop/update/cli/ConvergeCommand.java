@@ -62,6 +62,11 @@ public final class ConvergeCommand extends BaseCommand {
     }
 
     @Override
+    protected boolean checkMode() {
+        return check;
+    }
+
+    @Override
     protected void run(Report report) {
         report.checkMode(check);
         String source = state.equals("-") ? "stdin" : state;

@@ -31,17 +31,17 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         UpdateException error = typed(ex);
         if (cl.getCommand() instanceof BaseCommand command) {
             GlobalOptions g = command.globals();
-            return report(command.commandName(), error, g.json(), g.verbose() ? ex : null);
+            return report(command.commandName(), command.checkMode(), error, g.json(), g.verbose() ? ex : null);
         }
-        return report(cl.getCommandName(), error, args.contains("--json"), null);
+        return report(cl.getCommandName(), false, error, args.contains("--json"), null);
     }
 
     @Override
     public int handleParseException(ParameterException ex, String[] ignored) {
         String name = ex.getCommandLine().getCommandSpec().qualifiedName(" ");
         String hint = " (see " + name + " --help)";
-        return report(commandName(ex.getCommandLine()), new UpdateException(ErrorCode.USAGE, ex.getMessage() + hint,
-                Map.of()), args.contains("--json"), null);
+        return report(commandName(ex.getCommandLine()), false, new UpdateException(ErrorCode.USAGE,
+                ex.getMessage() + hint, Map.of()), args.contains("--json"), null);
     }
 
     @Override
@@ -49,11 +49,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         return typed(ex).exitCode();
     }
 
-    private int report(String command, UpdateException error, boolean json, Throwable trace) {
+    private int report(String command, boolean checkMode, UpdateException error, boolean json, Throwable trace) {
         int exit = error.exitCode();
         if (json) {
             Report r = new Report(command, ctx.clock().instant(), System.nanoTime()).error(error).inSync(false)
-                    .msg(error.getMessage());
+                    .checkMode(checkMode).msg(error.getMessage());
             Output.json(ctx.out(), r.toMap(exit));
         }
         ctx.err().println("cmdop-update: error: " + error.getMessage() + " [" + error.code() + "]");

@@ -130,6 +130,11 @@ public final class RootCommand extends BaseCommand {
         return "update";
     }
 
+    @Override
+    protected boolean checkMode() {
+        return check;
+    }
+
     /** The settings flags given, by command name. */
     private List<String> settingFlags() {
         List<String> names = new ArrayList<>();

@@ -59,7 +59,7 @@ public final class StatusCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        return terraform ? new TerraformDataSource(ctx, this::openMachineFor).run() : super.call();
+        return terraform ? new TerraformDataSource(ctx, this::openMachineFor, rootDir()).run() : super.call();
     }
 
     private String summary(Settings s, Version installed) {

@@ -37,10 +37,13 @@ final class TerraformDataSource {
 
     private final AppContext ctx;
     private final Function<Path, Machine> machines;
+    private final Path defaultRoot;
 
-    TerraformDataSource(AppContext ctx, Function<Path, Machine> machines) {
+    /** @param defaultRoot the root from --root or CMDOP_ROOT, used when the query names none */
+    TerraformDataSource(AppContext ctx, Function<Path, Machine> machines, Path defaultRoot) {
         this.ctx = ctx;
         this.machines = machines;
+        this.defaultRoot = defaultRoot;
     }
 
     int run() {
@@ -48,7 +51,7 @@ final class TerraformDataSource {
         try {
             Map<String, String> query = readQuery();
             Path root = query.containsKey("root") && !query.get("root").isBlank()
-                    ? ctx.cwd().resolve(query.get("root")) : defaultRoot();
+                    ? ctx.cwd().resolve(query.get("root")) : defaultRoot;
             DesiredState desired = desired(query);
             Machine machine = machines.apply(root);
             RunOutcome outcome = MachineServices.converger(ctx, false)
@@ -65,11 +68,6 @@ final class TerraformDataSource {
             ctx.err().println("cmdop-update: INTERNAL: " + e);
             return ErrorCode.INTERNAL.exitCode();
         }
-    }
-
-    private Path defaultRoot() {
-        String env = ctx.env("CMDOP_ROOT");
-        return env == null || env.isBlank() ? Path.of("/") : ctx.cwd().resolve(env);
     }
 
     private Map<String, String> readQuery() {

@@ -77,6 +77,15 @@ class BadInputTest {
     }
 
     @Test
+    void aFailedCheckStillReportsCheckMode() throws IOException {
+        Path file = work.resolve("state.yaml");
+        Files.writeString(file, "auto: maybe\n");
+        Cli.Result r = cli.run("--root", root.toString(), "converge", "--state", file.toString(), "--check", "--json");
+        assertThat(r.exit()).isEqualTo(65);
+        assertThat(r.json().get("check_mode").asBoolean()).isTrue();
+    }
+
+    @Test
     void aMissingStateFileExit65() {
         assertFailedCleanly(cli.run("--root", root.toString(), "converge", "--state", work.resolve("nope.yaml").toString(),
                 "--json"), 65, "INVALID_INPUT", "no such file");

@@ -61,6 +61,16 @@ class TerraformDataSourceTest {
     }
 
     @Test
+    void theGlobalRootOptionIsUsedWhenTheQueryHasNone() throws Exception {
+        java.nio.file.Files.createDirectories(root.resolve("etc/cmdop"));
+        java.nio.file.Files.writeString(root.resolve("etc/cmdop/config.yaml"), "update:\n  channel: beta\n");
+        assertThat(cli.runWithStdin("{}", "--root", root.toString(), "status", "--terraform").json()
+                .get("channel").asText()).isEqualTo("beta");
+        assertThat(cli.runWithStdin("{}", "status", "--terraform", "--root", root.toString()).json()
+                .get("channel").asText()).isEqualTo("beta");
+    }
+
+    @Test
     void theDataSourceNeverWrites() {
         Map<String, String> before = Trees.snapshot(root);
         query("{\"root\": \"" + root + "\", \"channel\": \"nightly\", \"auto\": \"on\", \"interval\": \"1h\"}");
