@@ -68,6 +68,8 @@ final class Executor {
                 results.add(applied(action));
                 logApplied(action, "present", null, channel);
                 changed = true;
+            } else if (action instanceof Action.Rollback) {
+                results.add(new ActionResult(action.id(), ActionResult.SKIPPED, action.message()));
             } else if (action instanceof Action.InstallVersion v) {
                 results.add(new ActionResult(action.id(), ActionResult.SKIPPED, action.message()));
                 warnings.add("the pin " + v.version() + " is recorded, but installing agent versions is not "

@@ -5,7 +5,7 @@ import com.cmdop.update.state.SettingKey;
 
 /** One step of a plan. The executor switches over these; the planner only creates them. */
 public sealed interface Action permits Action.SetSetting, Action.InstallScheduler, Action.RemoveScheduler,
-        Action.InstallVersion {
+        Action.InstallVersion, Action.Rollback {
 
     /** The stable id shown in JSON {@code actions[].id}. */
     String id();
@@ -46,6 +46,19 @@ public sealed interface Action permits Action.SetSetting, Action.InstallSchedule
         @Override
         public String message() {
             return "remove the scheduler entry";
+        }
+    }
+
+    /** Swap back to the cached previous binary {@code to}, leaving {@code from} (which is quarantined). */
+    record Rollback(Version from, Version to) implements Action {
+        @Override
+        public String id() {
+            return "rollback";
+        }
+
+        @Override
+        public String message() {
+            return "roll back to " + to + (from == null ? "" : " (was " + from + ")");
         }
     }
 

@@ -1,7 +1,10 @@
 package com.cmdop.update.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.UpdateException;
 import com.cmdop.update.plan.ActualState.SchedulerState;
 import com.cmdop.update.release.Version;
 import com.cmdop.update.state.Channel;
@@ -13,6 +16,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,6 +91,73 @@ class PlannerTest {
         assertThat(plan.drift()).extracting(Drift::setting).containsExactlyElementsOf(drift);
         assertThat(plan.actions()).extracting(Action::id).containsExactlyElementsOf(actions);
         assertThat(plan.inSync()).isEqualTo(drift.isEmpty() && actions.isEmpty());
+    }
+
+    static Stream<Arguments> versions() {
+        Version v125 = Version.parse("v1.2.5");
+        Version v100 = Version.parse("v1.0.0");
+        Settings pinned = DEFAULTS.with(SettingKey.PIN, V123);
+        return Stream.of(
+                Arguments.of("update takes a newer channel version", VersionIntent.LATEST,
+                        state(DEFAULTS, V123, null, V124, Set.of()), "v1.2.4"),
+                Arguments.of("update installs onto a machine with nothing known", VersionIntent.LATEST,
+                        state(DEFAULTS, null, null, V124, Set.of()), "v1.2.4"),
+                Arguments.of("update never downgrades", VersionIntent.LATEST,
+                        state(DEFAULTS, v125, null, V124, Set.of()), null),
+                Arguments.of("update skips a quarantined version", VersionIntent.LATEST,
+                        state(DEFAULTS, V123, null, V124, Set.of(V124)), null),
+                Arguments.of("update on a pinned machine installs the pin", VersionIntent.LATEST,
+                        state(pinned, V124, null, v125, Set.of()), "v1.2.3"),
+                Arguments.of("update on a pinned machine in place does nothing", VersionIntent.LATEST,
+                        state(pinned, V123, null, v125, Set.of()), null),
+                Arguments.of("--version may downgrade", new VersionIntent.Exact(v100),
+                        state(DEFAULTS, V124, null, null, Set.of()), "v1.0.0"),
+                Arguments.of("--version overrides a quarantine", new VersionIntent.Exact(V124),
+                        state(DEFAULTS, V123, null, null, Set.of(V124)), "v1.2.4"),
+                Arguments.of("--version of the installed version does nothing", new VersionIntent.Exact(V124),
+                        state(DEFAULTS, V124, null, null, Set.of()), null),
+                Arguments.of("settings only never install", VersionIntent.NONE,
+                        state(DEFAULTS, V123, null, v125, Set.of()), null));
+    }
+
+    private static ActualState state(Settings s, Version installed, Version previous, Version head,
+            Set<Version> quarantined) {
+        return new ActualState(s, SchedulerState.ABSENT, installed, previous, head, quarantined);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void installsWhatTheVersionRulesSay(String name, VersionIntent intent, ActualState actual, String installs) {
+        Plan plan = Planner.plan(desired().withIntent(intent), actual);
+        if (installs == null) {
+            assertThat(plan.actions()).isEmpty();
+        } else {
+            assertThat(plan.actions()).singleElement().isInstanceOfSatisfying(Action.InstallVersion.class,
+                    a -> assertThat(a.version()).hasToString(installs));
+            assertThat(plan.drift()).singleElement().satisfies(d -> assertThat(d.setting()).isEqualTo("version"));
+        }
+    }
+
+    @Test
+    void aSkippedQuarantinedVersionIsExplained() {
+        Plan plan = Planner.plan(desired().withIntent(VersionIntent.LATEST),
+                state(DEFAULTS, V123, null, V124, Set.of(V124)));
+        assertThat(plan.notes()).singleElement().asString().contains("quarantined").contains("--version v1.2.4");
+    }
+
+    @Test
+    void rollbackSwapsToThePreviousVersion() {
+        Plan plan = Planner.plan(desired().withIntent(VersionIntent.ROLLBACK),
+                state(DEFAULTS, V124, V123, null, Set.of()));
+        assertThat(plan.actions()).containsExactly(new Action.Rollback(V124, V123));
+    }
+
+    @Test
+    void rollbackWithoutACachedPreviousVersionIsRefused() {
+        assertThatThrownBy(() -> Planner.plan(desired().withIntent(VersionIntent.ROLLBACK),
+                state(DEFAULTS, V124, null, null, Set.of())))
+                .isInstanceOfSatisfying(UpdateException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.ROLLBACK_UNAVAILABLE));
     }
 
     @Test
