@@ -52,10 +52,7 @@ public final class Installer {
         String version = expected.version().toString();
         Journal.Binary from = current();
         if (from != null && Binaries.same(from.sha256(), expected.sha256())) {
-            InstallState.Previous prev = InstallState.load(env.stateFile()).previous();
-            return new InstallResult(Journal.INSTALL, false, from.version(), from.version(), from.sha256(), expected.keyId(),
-                    prev == null ? null : prev.version(), prev == null ? null : prev.expires(),
-                    merge(recovered.warnings(), transition.warnings()));
+            return alreadyInstalled(expected, from, log, merge(recovered.warnings(), transition.warnings()));
         }
         preflight.check(env.installPath(), env.dataDir(), expected.length(),
                 from == null ? 0 : Binaries.sizeOrZero(env.installPath()));
@@ -159,6 +156,28 @@ public final class Installer {
             throw e;
         }
         return j;
+    }
+
+    /**
+     * The expected bytes are already at install_path. Nothing is swapped; if state.json did not know that they
+     * are this signed version (an adopted binary), it is recorded now.
+     */
+    private InstallResult alreadyInstalled(ExpectedArtifact expected, Journal.Binary current, InstallLog log,
+            List<String> warnings) {
+        String version = expected.version().toString();
+        InstallState state = InstallState.load(env.stateFile());
+        boolean record = !version.equals(current.version()) || !current.signed();
+        if (record) {
+            state.setInstalled(version, current.sha256(), true,
+                    env.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            state.save();
+            log.info("verify", "ok", current.version(), version, current.sha256(), expected.keyId(), "verify: the binary "
+                    + "at " + env.installPath() + " is already " + version + " (it matches the signed checksum)");
+        }
+        InstallState.Previous prev = state.previous();
+        List<String> all = merge(warnings, log.drainProblems());
+        return new InstallResult(Journal.INSTALL, record, current.version(), version, current.sha256(),
+                expected.keyId(), prev == null ? null : prev.version(), prev == null ? null : prev.expires(), all);
     }
 
     /** The binary at install_path now (after recovery, state.json agrees with it), or null. */

@@ -50,7 +50,15 @@ public final class Recovery {
             j = Journal.load(env.journalFile());
         } catch (UpdateException e) {
             // unreadable journal: judge by install_path alone (adoption below), never by guesswork
-            warnings.add(e.getMessage());
+            Path aside = env.journalFile().resolveSibling("journal.json.corrupt-" + env.clock().millis());
+            try {
+                java.nio.file.Files.move(env.journalFile(), aside);
+            } catch (java.io.IOException moveFailed) {
+                throw com.cmdop.update.io.AtomicFiles.ioFailure("move aside", env.journalFile(), moveFailed);
+            }
+            warnings.add(e.getMessage() + "; moved to " + aside);
+            log.step(AgentLog.Level.ERROR, "recover", "failed", null, null, "corrupt-journal", null, null,
+                    "recover: " + env.journalFile() + " was unreadable; moved to " + aside);
             j = null;
         }
         if (j != null) {

@@ -268,6 +268,75 @@ class InstallerTest {
     }
 
     @Test
+    void aFailureWhileCachingTheCurrentBinaryUndoesThePreparation() throws IOException {
+        m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
+        new Recovery(m.env(clock)).recover();
+        Files.writeString(m.dataDir().resolve("versions"), "not a directory");
+
+        UpdateException e = catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.4")), UpdateException.class);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
+        assertThat(m.runInstalled()).startsWith("cmdop v1.2.3 ");
+        assertThat(m.dataDir().resolve("journal.json")).doesNotExist();
+        assertThat(m.leftovers()).isEmpty();
+        Files.delete(m.dataDir().resolve("versions"));
+        install(FakeMachine.artifact("v1.2.4"));
+        m.assertConsistent("v1.2.4");
+    }
+
+    @Test
+    void installingTheBytesAlreadyThereRecordsTheirSignedVersion() {
+        FakeMachine.Artifact a = FakeMachine.artifact("v1.2.4");
+        m.handInstall("#!/bin/sh\necho dev\n".getBytes()); // adopted as unknown first...
+        new Recovery(m.env(clock)).recover();
+        m.handInstall(a.bytes()); // ...then the signed bytes put there by hand
+        new Recovery(m.env(clock)).recover();
+        assertThat(m.state().get("installed_signed").asBoolean()).isFalse();
+
+        InstallResult r = install(a);
+
+        assertThat(r.changed()).isTrue();
+        assertThat(m.state().get("installed_version").asText()).isEqualTo("v1.2.4");
+        assertThat(m.state().get("installed_signed").asBoolean()).isTrue();
+        assertThat(InstallStatus.read(m.installPath(), m.dataDir()).installedVerified()).isTrue();
+        assertThat(install(a).changed()).isFalse();
+    }
+
+    @Test
+    void statusReadsVersionsVerificationPreviousAndQuarantineWithoutWriting() {
+        m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
+        install(FakeMachine.artifact("v1.2.4"));
+        catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.5", "")), UpdateException.class);
+        java.util.Map<String, String> before = com.cmdop.update.support.Trees.snapshot(root);
+
+        InstallStatus s = InstallStatus.read(m.installPath(), m.dataDir());
+
+        assertThat(s.installedVersion()).isEqualTo("v1.2.4");
+        assertThat(s.installedVerified()).isTrue();
+        assertThat(s.previous().version()).isEqualTo("v1.2.3");
+        assertThat(s.quarantined()).extracting(q -> q.version().toString()).containsExactly("v1.2.5");
+        assertThat(com.cmdop.update.support.Trees.snapshot(root)).isEqualTo(before);
+
+        m.handInstall(FakeMachine.agent("v9.9.9"));
+        assertThat(InstallStatus.read(m.installPath(), m.dataDir()).installedVerified()).isFalse();
+    }
+
+    @Test
+    void aCorruptJournalIsMovedAsideAndTheBinaryJudgedAsItIs() throws IOException {
+        m.handInstall(FakeMachine.agent("v1.2.3"));
+        new Recovery(m.env(clock)).recover();
+        Files.writeString(m.dataDir().resolve("journal.json"), "{garbage");
+
+        RecoveryResult r = new Recovery(m.env(clock)).recover();
+
+        assertThat(r.warnings()).singleElement().asString().contains("not a journal this tool wrote");
+        m.assertConsistent("v1.2.3");
+        try (java.util.stream.Stream<Path> files = Files.list(m.dataDir())) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("journal.json.corrupt-"));
+        }
+    }
+
+    @Test
     void aHealthyInstallClearsTheQuarantineUpToItsVersion() {
         m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
         catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.4", "")), UpdateException.class);
