@@ -26,6 +26,7 @@ import java.time.Duration;
 public final class CrashChild {
     private CrashChild() {}
 
+    @SuppressWarnings("try") // the lock is held for the body, not used in it
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[1]);
         Machine m = Machine.open(root, null, null);

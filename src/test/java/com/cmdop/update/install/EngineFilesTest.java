@@ -38,7 +38,7 @@ class EngineFilesTest {
     void aJournalChangedByHandIsReportedNotGuessed() throws IOException {
         Files.writeString(dir.resolve("journal.json"), "{\"op\": \"install\"}");
 
-        UpdateException e = catchThrowableOfType(() -> Journal.load(dir.resolve("journal.json")), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> Journal.load(dir.resolve("journal.json")));
 
         assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
         assertThat(e.getMessage()).contains("move it aside");
@@ -85,7 +85,7 @@ class EngineFilesTest {
         Files.writeString(src, "binary one");
         BinaryCache cache = new BinaryCache(dir.resolve("versions"));
 
-        UpdateException e = catchThrowableOfType(() -> cache.store("v1.2.3", src, SHA_A), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> cache.store("v1.2.3", src, SHA_A));
 
         assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
         assertThat(e.getMessage()).contains("changed while it was being copied");

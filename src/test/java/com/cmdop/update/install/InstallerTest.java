@@ -78,8 +78,7 @@ class InstallerTest {
     void aHeartbeatThatNeverComesRollsBackQuarantinesAndFailsWith81() throws IOException {
         m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
 
-        UpdateException e = catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.4", "")),
-                UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4", "")));
 
         assertThat(e.code()).isEqualTo(ErrorCode.HEALTH_CHECK_FAILED);
         assertThat(e.exitCode()).isEqualTo(81);
@@ -101,8 +100,7 @@ class InstallerTest {
     void aHeartbeatNamingAnotherVersionIsAFailedHealthCheck() {
         m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
 
-        UpdateException e = catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.4", "v1.2.3")),
-                UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4", "v1.2.3")));
 
         assertThat(e.code()).isEqualTo(ErrorCode.HEALTH_CHECK_FAILED);
         assertThat(e.details()).containsEntry("heartbeat_status", "wrong_version")
@@ -117,7 +115,7 @@ class InstallerTest {
         m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
         m.config("restart-fails.sh", "1s");
 
-        UpdateException e = catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.4")), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4")));
 
         assertThat(e.code()).isEqualTo(ErrorCode.HEALTH_CHECK_FAILED);
         assertThat(e.details()).containsEntry("restart_exit", 1).containsEntry("previous_confirmed", false);
@@ -136,8 +134,8 @@ class InstallerTest {
         byte[] evil = good.bytes().clone();
         evil[evil.length / 3] ^= 0x20;
 
-        IntegrityException e = catchThrowableOfType(() -> installer().install(good.expected(),
-                out -> out.write(evil)), IntegrityException.class);
+        IntegrityException e = catchThrowableOfType(IntegrityException.class, () -> installer().install(good.expected(),
+                out -> out.write(evil)));
 
         assertThat(e.code()).isEqualTo(ErrorCode.HASH_MISMATCH);
         assertThat(e.exitCode()).isEqualTo(80);
@@ -156,8 +154,8 @@ class InstallerTest {
         java.util.Map<String, String> before = com.cmdop.update.support.Trees.snapshot(root);
         FakeMachine.Artifact good = FakeMachine.artifact("v1.2.4");
 
-        IntegrityException e = catchThrowableOfType(() -> installer().install(good.expected(),
-                out -> out.write(Arrays.copyOf(good.bytes(), good.bytes().length - 100))), IntegrityException.class);
+        IntegrityException e = catchThrowableOfType(IntegrityException.class, () -> installer().install(good.expected(),
+                out -> out.write(Arrays.copyOf(good.bytes(), good.bytes().length - 100))));
 
         assertThat(e.code()).isEqualTo(ErrorCode.HASH_MISMATCH);
         assertThat(e.getMessage()).contains("truncated");
@@ -173,13 +171,13 @@ class InstallerTest {
         FakeMachine.Artifact good = FakeMachine.artifact("v1.2.4");
         long[] written = {0};
 
-        IntegrityException e = catchThrowableOfType(() -> installer().install(good.expected(), out -> {
+        IntegrityException e = catchThrowableOfType(IntegrityException.class, () -> installer().install(good.expected(), out -> {
             byte[] chunk = new byte[8192];
             for (int i = 0; i < 100_000; i++) { // an endless download: 800 MB unless it is cut off
                 out.write(chunk);
                 written[0] += chunk.length;
             }
-        }), IntegrityException.class);
+        }));
 
         assertThat(e.code()).isEqualTo(ErrorCode.LENGTH_EXCEEDED);
         assertThat(written[0]).isLessThanOrEqualTo(good.bytes().length);
@@ -194,10 +192,10 @@ class InstallerTest {
         java.util.Map<String, String> before = com.cmdop.update.support.Trees.snapshot(root);
         FakeMachine.Artifact good = FakeMachine.artifact("v1.2.4");
 
-        UpdateException e = catchThrowableOfType(() -> installer().install(good.expected(), out -> {
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> installer().install(good.expected(), out -> {
             out.write(good.bytes(), 0, 1000);
             throw new IOException("No space left on device");
-        }), UpdateException.class);
+        }));
 
         assertThat(e.code()).isEqualTo(ErrorCode.DISK_FULL);
         assertThat(e.exitCode()).isEqualTo(74);
@@ -210,10 +208,10 @@ class InstallerTest {
         m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
         FakeMachine.Artifact good = FakeMachine.artifact("v1.2.4");
 
-        UpdateException e = catchThrowableOfType(() -> installer().install(good.expected(), out -> {
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> installer().install(good.expected(), out -> {
             out.write(good.bytes(), 0, 1000);
             throw new UpdateException(ErrorCode.FEED_UNAVAILABLE, "connection reset");
-        }), UpdateException.class);
+        }));
 
         assertThat(e.code()).isEqualTo(ErrorCode.FEED_UNAVAILABLE);
         m.assertConsistent("v1.2.3");
@@ -243,8 +241,7 @@ class InstallerTest {
 
     @Test
     void aFailedFirstInstallRemovesTheBinaryAgain() {
-        UpdateException e = catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.4", "")),
-                UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4", "")));
 
         assertThat(e.code()).isEqualTo(ErrorCode.HEALTH_CHECK_FAILED);
         assertThat(e.getMessage()).contains("removed again");
@@ -273,7 +270,7 @@ class InstallerTest {
         new Recovery(m.env(clock)).recover();
         Files.writeString(m.dataDir().resolve("versions"), "not a directory");
 
-        UpdateException e = catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.4")), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4")));
 
         assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
         assertThat(m.runInstalled()).startsWith("cmdop v1.2.3 ");
@@ -306,7 +303,7 @@ class InstallerTest {
     void statusReadsVersionsVerificationPreviousAndQuarantineWithoutWriting() {
         m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
         install(FakeMachine.artifact("v1.2.4"));
-        catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.5", "")), UpdateException.class);
+        catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.5", "")));
         java.util.Map<String, String> before = com.cmdop.update.support.Trees.snapshot(root);
 
         InstallStatus s = InstallStatus.read(m.installPath(), m.dataDir());
@@ -339,8 +336,8 @@ class InstallerTest {
     @Test
     void aHealthyInstallClearsTheQuarantineUpToItsVersion() {
         m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
-        catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.4", "")), UpdateException.class);
-        catchThrowableOfType(() -> install(FakeMachine.artifact("v1.2.6", "")), UpdateException.class);
+        catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4", "")));
+        catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.6", "")));
         assertThat(m.quarantined()).containsExactly("v1.2.4", "v1.2.6");
 
         install(FakeMachine.artifact("v1.2.5"));
@@ -375,7 +372,7 @@ class InstallerTest {
         new Recovery(m.env(clock)).recover();
         java.util.Map<String, String> before = com.cmdop.update.support.Trees.snapshot(root);
 
-        UpdateException e = catchThrowableOfType(() -> installer().rollback(), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> installer().rollback());
 
         assertThat(e.code()).isEqualTo(ErrorCode.ROLLBACK_UNAVAILABLE);
         assertThat(e.exitCode()).isEqualTo(65);
@@ -393,7 +390,7 @@ class InstallerTest {
         Files.write(cached, b);
         java.util.Map<String, String> before = com.cmdop.update.support.Trees.snapshot(root);
 
-        IntegrityException e = catchThrowableOfType(() -> installer().rollback(), IntegrityException.class);
+        IntegrityException e = catchThrowableOfType(IntegrityException.class, () -> installer().rollback());
 
         assertThat(e.code()).isEqualTo(ErrorCode.HASH_MISMATCH);
         assertThat(e.exitCode()).isEqualTo(80);
@@ -410,7 +407,7 @@ class InstallerTest {
         m.config("restart.sh", "1s");
         install(FakeMachine.artifact("v1.2.4"));
 
-        UpdateException e = catchThrowableOfType(() -> installer().rollback(), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> installer().rollback());
 
         assertThat(e.code()).isEqualTo(ErrorCode.HEALTH_CHECK_FAILED);
         assertThat(e.getMessage()).contains("the rollback to v1.2.3 failed its health check").contains("restored v1.2.4");
@@ -443,7 +440,7 @@ class InstallerTest {
         assertThat(m.auditEvents()).anyMatch(a -> a.get("action").asText().equals("purge")
                 && a.get("reason").asText().equals("expired") && a.get("from").asText().equals("v1.2.3"));
         m.assertConsistent("v1.2.4");
-        UpdateException e = catchThrowableOfType(() -> installer().rollback(), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> installer().rollback());
         assertThat(e.code()).isEqualTo(ErrorCode.ROLLBACK_UNAVAILABLE);
     }
 
@@ -512,8 +509,8 @@ class InstallerTest {
         Files.createSymbolicLink(m.installPath(), real);
         boolean[] downloaded = {false};
 
-        UpdateException e = catchThrowableOfType(() -> installer().install(FakeMachine.artifact("v1.2.4").expected(),
-                out -> downloaded[0] = true), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> installer().install(FakeMachine.artifact("v1.2.4").expected(),
+                out -> downloaded[0] = true));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
         assertThat(e.getMessage()).contains("symbolic link").contains("install_path");

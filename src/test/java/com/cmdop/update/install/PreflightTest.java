@@ -60,8 +60,7 @@ class PreflightTest {
         Path bin = dir("bin", "rwxrwxrwx");
         Files.setAttribute(bin, "unix:mode", 01777);
 
-        UpdateException e = catchThrowableOfType(() -> preflight().check(bin.resolve("cmdop"), tmp.resolve("data"), 1, 0),
-                UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> preflight().check(bin.resolve("cmdop"), tmp.resolve("data"), 1, 0));
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNSAFE_DIRECTORY);
         assertThat(e.exitCode()).isEqualTo(77);
@@ -74,8 +73,7 @@ class PreflightTest {
         Path parent = dir("opt", "rwxrwxr-x");
         Path bin = Files.createDirectories(parent.resolve("bin"));
 
-        UpdateException e = catchThrowableOfType(() -> preflight().check(bin.resolve("cmdop"), tmp.resolve("data"), 1, 0),
-                UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> preflight().check(bin.resolve("cmdop"), tmp.resolve("data"), 1, 0));
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNSAFE_DIRECTORY);
         assertThat(e.details()).containsEntry("path", parent.toString());
@@ -96,8 +94,7 @@ class PreflightTest {
         Path bin = dir("bin", "rwxr-xr-x");
         Files.setAttribute(bin, "unix:uid", 65534);
 
-        UpdateException e = catchThrowableOfType(() -> preflight().check(bin.resolve("cmdop"), tmp.resolve("data"), 1, 0),
-                UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> preflight().check(bin.resolve("cmdop"), tmp.resolve("data"), 1, 0));
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNSAFE_DIRECTORY);
         assertThat(e.details()).containsEntry("owner_uid", 65534L);
@@ -108,8 +105,7 @@ class PreflightTest {
         Path bin = dir("bin", "rwxr-xr-x");
         Path data = dir("data", "rwxrwxrwx");
 
-        UpdateException e = catchThrowableOfType(() -> preflight().check(bin.resolve("cmdop"), data, 1, 0),
-                UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> preflight().check(bin.resolve("cmdop"), data, 1, 0));
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNSAFE_DIRECTORY);
         assertThat(e.getMessage()).contains("update.data_dir");
@@ -124,8 +120,8 @@ class PreflightTest {
                 .doesNotThrowAnyException();
 
         free -= 1;
-        UpdateException e = catchThrowableOfType(() -> preflight().check(bin.resolve("cmdop"), tmp.resolve("data"), len,
-                len), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> preflight().check(bin.resolve("cmdop"), tmp.resolve("data"), len,
+                len));
 
         assertThat(e.code()).isEqualTo(ErrorCode.DISK_FULL);
         assertThat(e.exitCode()).isEqualTo(74);
@@ -147,8 +143,7 @@ class PreflightTest {
     void aDirectoryAtInstallPathIsAConfigError() throws IOException {
         Path bin = dir("bin/cmdop", "rwxr-xr-x");
 
-        UpdateException e = catchThrowableOfType(() -> preflight().check(bin, tmp.resolve("data"), 1, 0),
-                UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> preflight().check(bin, tmp.resolve("data"), 1, 0));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
         assertThat(e.details()).containsEntry("field", "update.install_path");
