@@ -1,0 +1,190 @@
+package com.cmdop.update.install;
+
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.io.AtomicFiles;
+import com.cmdop.update.release.Version;
+import com.cmdop.update.trust.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Copies of agent binaries in {@code <data_dir>/versions/<name>/}: {@code cmdop} (mode 0600; it is
+ * made executable only when copied back beside install_path) and {@code cmdop.sha256}
+ * ({@code sha256sum} format), written last as the completion marker. A directory without a marker
+ * naming its binary's hash is a leftover of an interrupted copy. The data directory may be on another
+ * filesystem than install_path, so entries are copies, never renames.
+ */
+final class BinaryCache {
+    static final String BINARY = "cmdop";
+    static final String MARKER = "cmdop.sha256";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+_-]{0,200}");
+    private static final int BUFFER = 64 * 1024;
+
+    private final Path dir;
+
+    BinaryCache(Path versionsDir) {
+        this.dir = versionsDir;
+    }
+
+    Path binary(String name) {
+        return entry(name).resolve(BINARY);
+    }
+
+    /**
+     * The entry name for a binary: its version ({@code unknown} when not known); when an entry that must be
+     * kept already has that name for other bytes, the name gets the hash's first 12 hex digits.
+     */
+    String nameFor(String version, String sha256, Set<String> keep) {
+        String base = Version.isValid(version) ? Version.parse(version).toString() : InstallState.UNKNOWN;
+        if (keep.contains(base) && !isComplete(base, sha256)) {
+            return base + "-" + sha256.substring(0, 12);
+        }
+        return base;
+    }
+
+    /** Whether the entry is complete and its marker names {@code sha256} (the bytes are not re-read). */
+    boolean isComplete(String name, String sha256) {
+        Path marker = entry(name).resolve(MARKER);
+        try {
+            String text = Files.readString(marker, StandardCharsets.US_ASCII);
+            return text.startsWith(sha256.toLowerCase(java.util.Locale.ROOT) + "  ")
+                    && Files.isRegularFile(binary(name), LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Copies {@code source} into the entry {@code name}, checking that the copy hashes to {@code sha256};
+     * an existing complete entry with the same bytes is kept as it is.
+     */
+    void store(String name, Path source, String sha256) {
+        Path entry = entry(name);
+        if (isComplete(name, sha256) && measure(name).matches(sha256)) {
+            return;
+        }
+        delete(name);
+        AtomicFiles.createDirectories(dir);
+        Path tmp = entry.resolve(".cmdop.tmp-" + HexFormat.of().formatHex(Staging.randomBytes(6)));
+        try {
+            Files.createDirectories(entry, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            byte[] digest = copyHashing(source, tmp);
+            if (!Sha256.equal(digest, Sha256.parseHex(sha256))) {
+                AtomicFiles.deleteQuietly(tmp);
+                throw new UpdateException(ErrorCode.IO_ERROR, source + " changed while it was being copied to "
+                        + entry + "; is another program replacing it? Nothing was changed; run again",
+                        Map.of("path", source.toString()));
+            }
+            Files.move(tmp, entry.resolve(BINARY), StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDirectory(entry);
+        } catch (IOException e) {
+            AtomicFiles.deleteQuietly(tmp);
+            throw AtomicFiles.ioFailure("keep a copy of the current binary in", entry, e);
+        }
+        AtomicFiles.write(entry.resolve(MARKER), (sha256 + "  " + BINARY + "\n").getBytes(StandardCharsets.US_ASCII),
+                "rw-------");
+    }
+
+    Sha256.Measurement measure(String name) {
+        Path b = binary(name);
+        try (InputStream in = Files.newInputStream(b, LinkOption.NOFOLLOW_LINKS)) {
+            return Sha256.measure(in, Long.MAX_VALUE, b.toString());
+        } catch (IOException e) {
+            throw AtomicFiles.ioFailure("read", b, e);
+        }
+    }
+
+    /** Entry names present, complete or not. */
+    List<String> names() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> names = new ArrayList<>();
+            s.forEach(p -> names.add(p.getFileName().toString()));
+            return names;
+        } catch (IOException e) {
+            throw AtomicFiles.ioFailure("list", dir, e);
+        }
+    }
+
+    void delete(String name) {
+        Path entry = dir.resolve(name).normalize();
+        if (!entry.startsWith(dir) || entry.equals(dir)) {
+            throw new IllegalArgumentException("not a cache entry: " + name);
+        }
+        if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> s = Files.list(entry)) {
+                    for (Path p : s.toList()) {
+                        Files.deleteIfExists(p); // entries hold plain files only; a directory here fails loudly
+                    }
+                }
+            }
+            Files.deleteIfExists(entry);
+            AtomicFiles.fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw AtomicFiles.ioFailure("remove", entry, e);
+        }
+    }
+
+    private Path entry(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a cache entry name: " + name);
+        }
+        return dir.resolve(name);
+    }
+
+    private static byte[] copyHashing(Path source, Path target) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(source);
+                FileChannel ch = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                OutputStream out = Channels.newOutputStream(ch)) {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            boolean first = true;
+            while ((n = in.read(buf)) != -1) {
+                out.write(buf, 0, n);
+                md.update(buf, 0, n);
+                if (first) {
+                    first = false;
+                    CrashPoints.reach(CrashPoints.CACHE);
+                }
+            }
+            ch.force(true);
+        }
+        return md.digest();
+    }
+}

@@ -1,0 +1,297 @@
+package com.cmdop.update.install;
+
+import com.cmdop.update.audit.AgentLog;
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.release.Version;
+import com.cmdop.update.service.HeartbeatResult;
+import com.cmdop.update.service.HeartbeatWatcher;
+import com.cmdop.update.service.RestartResult;
+import com.cmdop.update.service.ServiceRestarter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The part of an install or a rollback from the swap on, shared with {@link Recovery}: rename the staged
+ * binary over install_path, restart, wait for the heartbeat, then either commit (state.json, quarantine,
+ * cache) or revert (put the old binary back, restart it, confirm its heartbeat, quarantine the new one).
+ * Every step is recorded in the journal first, so a crash at any point is finished or undone by the
+ * next run.
+ */
+final class Transition {
+    private final InstallEnv env;
+    private final InstallLog log;
+    private final BinaryCache cache;
+    private final ServiceRestarter restarter;
+    private final HeartbeatWatcher watcher;
+    private final List<String> warnings = new ArrayList<>();
+
+    Transition(InstallEnv env, InstallLog log, HeartbeatWatcher watcher) {
+        this.env = env;
+        this.log = log;
+        this.cache = new BinaryCache(env.versionsDir());
+        this.restarter = new ServiceRestarter(env.restartCommand(), env.env(), env.root(), env.restartOutput(),
+                env.restartTimeout());
+        this.watcher = watcher;
+    }
+
+    List<String> warnings() {
+        List<String> w = new ArrayList<>(warnings);
+        w.addAll(log.drainProblems());
+        return w;
+    }
+
+    /** Runs a PREPARED journal: swap, restart, heartbeat, then commit, or revert and fail with 81. */
+    InstallResult run(Journal prepared, Path staging) {
+        Journal.Binary to = prepared.to();
+        String fromVersion = prepared.from() == null ? null : prepared.from().version();
+        Staging.swapInto(staging, env.installPath());
+        log.info("swap", "applied", fromVersion, to.version(), to.sha256(), prepared.keyId(),
+                "swap: " + env.installPath() + " is now " + to.version() + " (was " + show(fromVersion) + ")");
+        CrashPoints.reach(CrashPoints.SWAP);
+        Journal current = prepared;
+        Health health = null;
+        try {
+            current = save(prepared.withPhase(Journal.Phase.SWAPPED));
+            if (restarter.enabled()) {
+                CrashPoints.reach(CrashPoints.RESTART);
+                health = restartAndConfirm(to.version(), true);
+            } else {
+                String w = "service.restart is [] in config.yaml: the agent was not restarted and its heartbeat not "
+                        + "checked; restart it yourself to run " + to.version();
+                warnings.add(w);
+                log.step(AgentLog.Level.WARN, "restart", "skipped", fromVersion, to.version(), "no-restart-command",
+                        null, null, "restart: skipped: " + w);
+            }
+        } catch (RuntimeException e) {
+            // the swap happened but the run cannot go on (a full disk for the journal, ...): put the old binary back
+            try {
+                revert(current, false);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        if (health == null || health.ok()) {
+            Journal healthy = save(current.withPhase(Journal.Phase.HEALTHY));
+            CrashPoints.reach(CrashPoints.COMMIT);
+            return commit(healthy);
+        }
+        Journal reverting = save(current.withPhase(Journal.Phase.REVERTING));
+        Reverted r = revert(reverting, true);
+        throw healthCheckFailed(prepared, health, r);
+    }
+
+    /** Records the finished swap: installed, previous, quarantine; clears the journal; purges the superseded entry. */
+    InstallResult commit(Journal j) {
+        Journal.Binary to = j.to();
+        Journal.Binary from = j.from();
+        Instant now = env.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+        InstallState state = InstallState.load(env.stateFile());
+        state.setInstalled(to.version(), to.sha256(), to.signed(), now);
+        if (from != null && from.cache() != null) {
+            state.setPrevious(new InstallState.Previous(from.version(), from.sha256(), from.signed(), from.cache(), now,
+                    now.plus(env.cacheTtl())));
+        }
+        state.save();
+        Quarantine q = Quarantine.loadFile(env.quarantineFile());
+        if (j.op().equals(Journal.ROLLBACK) && from != null && Version.isValid(from.version())) {
+            q.add(from.version(), "rolled back from (rollback to " + to.version() + ")", now);
+            log.step(AgentLog.Level.WARN, "quarantine", "applied", from.version(), null, "rolled-back", from.sha256(),
+                    null, "quarantine: " + from.version() + " (rolled back from); it is not installed automatically "
+                            + "again until a newer version is published");
+        } else if (j.op().equals(Journal.INSTALL) && Version.isValid(to.version())) {
+            for (Version cleared : q.clearOlderThanOrEqual(Version.parse(to.version()))) {
+                log.info("quarantine", "cleared", cleared.toString(), null, null, null, "quarantine: cleared "
+                        + cleared + " (" + to.version() + " is installed and healthy)");
+            }
+        }
+        log.info(j.op(), "applied", from == null ? null : from.version(), to.version(), to.sha256(), j.keyId(),
+                j.op() + ": " + to.version() + " is installed" + (from == null ? "" : " (was " + from.version()
+                        + "; kept as the rollback target until " + now.plus(env.cacheTtl()) + ")"));
+        Journal.clear(env.journalFile());
+        new Retention(env, log).purge(now, Set.of());
+        InstallState.Previous prev = InstallState.load(env.stateFile()).previous();
+        return new InstallResult(j.op(), true, from == null ? null : from.version(), to.version(), to.sha256(),
+                j.keyId(), prev == null ? null : prev.version(), prev == null ? null : prev.expires(), warnings());
+    }
+
+    /** What a revert achieved. */
+    record Reverted(boolean restored, Health oldHealth, String problem) {}
+
+    /**
+     * Puts {@code from} back at install_path (or removes {@code to} when there was nothing before), restarts it
+     * if the new binary may have run, quarantines {@code to} when its heartbeat failed, makes state.json say
+     * {@code from}, and clears the journal. When {@code from} cannot be restored (its cached copy is missing
+     * or does not match), {@code to} stays, state.json says so, and the problem is reported.
+     */
+    Reverted revert(Journal j, boolean heartbeatFailed) {
+        Journal.Binary from = j.from();
+        Journal.Binary to = j.to();
+        Path ip = env.installPath();
+        String now = Binaries.sha256OrNull(ip);
+        boolean swapped = false;
+        String problem = null;
+        if (from == null) {
+            if (now != null && Binaries.same(now, to.sha256())) {
+                Staging.remove(ip);
+                swapped = true;
+            }
+        } else if (!Binaries.same(now, from.sha256())) {
+            problem = restoreFromCache(from);
+            swapped = problem == null;
+        }
+        Instant t = env.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+        if (problem == null) {
+            log.step(AgentLog.Level.WARN, "rollback", "applied", to.version(), from == null ? null : from.version(),
+                    heartbeatFailed ? "health-check-failed" : "interrupted", from == null ? null : from.sha256(), null,
+                    "rollback: " + ip + (from == null ? " removed (there was no binary before " + to.version() + ")"
+                            : " is " + from.version() + " again (" + to.version() + " undone)"));
+        } else {
+            log.step(AgentLog.Level.ERROR, "rollback", "failed", to.version(), from.version(), "no-rollback-target",
+                    to.sha256(), null, "rollback: impossible: " + problem + "; " + to.version() + " stays installed");
+            warnings.add("could not put " + from.version() + " back: " + problem + "; " + to.version() + " stays");
+        }
+        CrashPoints.reach(CrashPoints.ROLLBACK);
+        Health old = null;
+        boolean newMayHaveRun = swapped || j.phase() == Journal.Phase.SWAPPED || j.phase() == Journal.Phase.REVERTING;
+        if (problem == null && from != null && restarter.enabled() && newMayHaveRun) {
+            old = restartAndConfirm(from.version(), false);
+            if (!old.ok()) {
+                warnings.add(from.version() + " is back at " + ip + " but did not confirm its heartbeat either: "
+                        + old.describe() + "; check the agent service");
+            }
+        } else if (problem == null && from == null && newMayHaveRun && restarter.enabled()) {
+            warnings.add("there was no agent binary before " + to.version() + ", so nothing was restarted; the service"
+                    + " may still run " + to.version() + " until it is stopped");
+        }
+        if (heartbeatFailed) {
+            quarantine(to.version(), "failed its health check", to.sha256(), t);
+        }
+        InstallState state = InstallState.load(env.stateFile());
+        if (problem != null) {
+            state.setInstalled(to.version(), to.sha256(), to.signed(), t);
+        } else if (from == null) {
+            state.clearInstalled();
+        } else {
+            InstallState.Installed rec = state.installed();
+            if (rec == null || !rec.sha256().equals(from.sha256())) {
+                state.setInstalled(from.version(), from.sha256(), from.signed(), t);
+            }
+        }
+        state.save();
+        Journal.clear(env.journalFile());
+        new Retention(env, log).purge(t, Set.of());
+        return new Reverted(problem == null, old, problem);
+    }
+
+    /** Copies the cached {@code from} beside install_path, checks it, renames it in; returns a problem or null. */
+    private String restoreFromCache(Journal.Binary from) {
+        if (from.cache() == null || !cache.isComplete(from.cache(), from.sha256())) {
+            return "the cached copy of " + from.version() + " is missing";
+        }
+        Path staging = Staging.create(env.installDir());
+        try {
+            if (!Staging.copyFrom(cache.binary(from.cache()), staging).matches(from.sha256())) {
+                log.tamper("rollback", ErrorCode.HASH_MISMATCH.name(), null, from.version(), from.sha256(), null,
+                        "the cached copy " + cache.binary(from.cache()) + " of " + from.version()
+                                + " does not match its recorded sha256 " + from.sha256());
+                return "the cached copy of " + from.version() + " does not match its recorded SHA-256 (tampered?)";
+            }
+            Staging.makeExecutable(staging);
+            Staging.swapInto(staging, env.installPath());
+            return null;
+        } finally {
+            com.cmdop.update.io.AtomicFiles.deleteQuietly(staging);
+        }
+    }
+
+    /** Runs service.restart and waits for the heartbeat naming {@code version}. */
+    Health restartAndConfirm(String version, boolean crashPoints) {
+        HeartbeatWatcher.Snapshot before = watcher.snapshot();
+        Instant at = env.clock().instant();
+        RestartResult rr = restarter.restart();
+        if (!rr.ok()) {
+            log.step(AgentLog.Level.ERROR, "restart", "failed", null, version, "restart-failed", null, null,
+                    "restart: " + rr.describe());
+            return new Health(rr, null);
+        }
+        log.info("restart", "applied", null, version, null, null, "restart: " + String.join(" ", restarter.argv())
+                + " exited 0; waiting up to " + env.heartbeatTimeout().toSeconds() + " s for the heartbeat of " + version);
+        if (crashPoints) {
+            CrashPoints.reach(CrashPoints.HEARTBEAT);
+        }
+        HeartbeatResult hb = watcher.await(version, at, before, env.heartbeatTimeout());
+        if (hb.ok()) {
+            log.info("heartbeat", "ok", null, version, null, null, "heartbeat: " + hb.describe());
+        } else {
+            log.step(AgentLog.Level.ERROR, "heartbeat", "failed", null, version, "heartbeat-" + hb.status().name()
+                    .toLowerCase(java.util.Locale.ROOT), null, null, "heartbeat: " + version + " not confirmed within "
+                    + env.heartbeatTimeout().toSeconds() + " s: " + hb.describe() + " (" + watcher.file() + ")");
+        }
+        return new Health(rr, hb);
+    }
+
+    void quarantine(String version, String reason, String sha256, Instant t) {
+        if (!Version.isValid(version)) {
+            return;
+        }
+        Quarantine.loadFile(env.quarantineFile()).add(version, reason, t);
+        log.step(AgentLog.Level.WARN, "quarantine", "applied", version, null, "health-check-failed", sha256, null,
+                "quarantine: " + version + " (" + reason + "); it is not installed automatically again until a newer "
+                        + "version is published (--version or --pin installs it anyway)");
+    }
+
+    private Journal save(Journal j) {
+        j.save(env.journalFile());
+        return j;
+    }
+
+    private UpdateException healthCheckFailed(Journal j, Health h, Reverted r) {
+        Journal.Binary to = j.to();
+        Journal.Binary from = j.from();
+        boolean rollbackOp = j.op().equals(Journal.ROLLBACK);
+        StringBuilder m = new StringBuilder();
+        m.append(rollbackOp ? "the rollback to " + to.version() : to.version()).append(" failed its health check: ")
+                .append(h.describe()).append(" within ").append(env.heartbeatTimeout().toSeconds()).append(" s; ");
+        if (!r.restored()) {
+            m.append("it could not be undone (").append(r.problem()).append("), so it stays installed");
+        } else if (from == null) {
+            m.append("it was removed again (there was no binary before)");
+        } else {
+            m.append(rollbackOp ? "restored " : "rolled back to ").append(from.version());
+            if (r.oldHealth() != null) {
+                m.append(r.oldHealth().ok() ? ", which confirmed its heartbeat"
+                        : ", which did NOT confirm its heartbeat either (" + r.oldHealth().describe() + ")");
+            }
+        }
+        if (Version.isValid(to.version())) {
+            m.append("; ").append(to.version()).append(" is quarantined: it is not installed automatically again until "
+                    + "a newer version is published (--version or --pin installs it anyway)");
+        }
+        m.append("; see ").append(env.agentLog().file()).append(" and ").append(env.restartOutput());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("operation", j.op());
+        d.put("version", to.version());
+        d.put("rolled_back_to", r.restored() && from != null ? from.version() : null);
+        d.put("restart_exit", h.restart().exitCode());
+        d.put("restart_output", h.restart().output());
+        d.put("heartbeat_status", h.heartbeat() == null ? null : h.heartbeat().status().name().toLowerCase(java.util.Locale.ROOT));
+        d.put("heartbeat_version", h.heartbeat() == null ? null : h.heartbeat().seenVersion());
+        d.put("heartbeat_file", watcher.file().toString());
+        d.put("previous_confirmed", r.oldHealth() == null ? null : r.oldHealth().ok());
+        d.put("quarantined", Version.isValid(to.version()));
+        d.put("warnings", warnings());
+        return new UpdateException(ErrorCode.HEALTH_CHECK_FAILED, m.toString(), d);
+    }
+
+    private static String show(String v) {
+        return v == null ? "nothing" : v;
+    }
+}

@@ -1,0 +1,52 @@
+/**
+ * The safe install lifecycle of the agent binary (SPEC section 9): install, restart + heartbeat, automatic
+ * and manual rollback, the 7-day cache of the previous binary, quarantine, crash recovery and adoption.
+ *
+ * <h2>API (the caller holds the run lock)</h2>
+ * <pre>
+ * InstallEnv env = InstallEnv.of(machine, ctx.env(), clock, agentLog, auditLog, progressOrNull);
+ * new Recovery(env).recover();                       // first thing in every mutating run; idempotent
+ * new Installer(env).install(expectedArtifact, src); // -&gt; InstallResult, or 80 / 81 / 74 / 77 / 65
+ * new Installer(env).rollback();                     // -&gt; InstallResult, or 65 / 80 / 81
+ * InstallStatus.read(installPath, dataDir);          // status: versions, verified, previous + expiry, quarantine
+ * Quarantine.load(dataDir).isQuarantined(v);         // the planner: skip in automatic updates
+ * </pre>
+ * {@code install} and {@code rollback} call {@code recover()} themselves as well. Integrity failures are
+ * logged (CRITICAL {@code tamper-detected}) here; callers must not log them again.
+ *
+ * <h2>On disk</h2>
+ * <pre>
+ * &lt;install_dir&gt;/cmdop                         the agent; replaced only by one rename
+ * &lt;install_dir&gt;/.cmdop.staging-&lt;random&gt;      during a run only (0600, then 0755 once verified)
+ * &lt;data_dir&gt;/state.json                       installed_version/_sha256/_signed/_at, previous{...} (+ other tools' fields)
+ * &lt;data_dir&gt;/journal.json                     only while a swap is in progress
+ * &lt;data_dir&gt;/versions/&lt;version&gt;/cmdop          the rollback target (0600), a copy
+ * &lt;data_dir&gt;/versions/&lt;version&gt;/cmdop.sha256   completion marker, written last
+ * &lt;data_dir&gt;/quarantine.json                  quarantined versions, reason, since
+ * &lt;data_dir&gt;/restart.out                      output of the last service.restart (0600)
+ * </pre>
+ * Only the current rollback target is cached; it is purged {@code cache_ttl} after it was replaced, or
+ * as soon as a newer previous binary replaces it. After a rollback the version left becomes the cached
+ * previous one (and is quarantined), so a second {@code --rollback} swaps back again.
+ *
+ * <h2>Crash phases ({@link com.cmdop.update.install.CrashPoints}) and what the next run does</h2>
+ * <pre>
+ * download, verify      staging file only          remove it; old binary untouched
+ * stage, cache          + journal "prepared"       install_path = old: drop journal, partial cache entry
+ * swap                  new at install_path, "prepared"   put old back from the cache, restart, confirm
+ * restart, heartbeat    new, "swapped"              put old back, restart, confirm (not quarantined)
+ * commit                new, "healthy"              finish: state.json, previous, quarantine, purge
+ * rollback              old back, "reverting"       restart old, confirm, quarantine the new version
+ * </pre>
+ * A crash is judged by the SHA-256 of install_path against the journal's from/to, never by the phase
+ * alone. If install_path holds neither, someone else changed it and it is adopted. If the old binary
+ * cannot be restored (its cached copy missing or changed), the new one stays and state.json says so.
+ *
+ * <h2>Decisions</h2>
+ * Directories: install_path's directory and the data directory, and every parent up to {@code /}, must
+ * be owned by root or this user and not group/world-writable; a world-writable parent with the sticky
+ * bit ({@code /tmp}) is accepted because others cannot replace entries they do not own there. Adopted
+ * binaries are copied into the cache by the first install that replaces them (the only moment they could
+ * be lost), not at adoption. A first install (no binary before) that fails its heartbeat is removed again.
+ */
+package com.cmdop.update.install;

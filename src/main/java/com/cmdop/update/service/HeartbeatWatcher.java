@@ -1,0 +1,143 @@
+package com.cmdop.update.service;
+
+import com.cmdop.update.release.Version;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * Waits for the agent's heartbeat file ({@code {"version": "v1.2.4", "time": "...", "pid": 123}}) to be
+ * newer than a restart and to name the expected version (SPEC section 9).
+ *
+ * <p>"Newer than the restart" means: its {@code time} is not before the second the restart began
+ * (agents may write whole seconds), and its bytes differ from the snapshot taken just before the
+ * restart (so a heartbeat the old agent wrote in that same second does not count). A file that is
+ * missing, partly written or garbage is polled again until the deadline; the result reports the last
+ * thing seen. The sleeper and the nanosecond clock are injectable so tests never sleep.
+ */
+public final class HeartbeatWatcher {
+    public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
+    static final int MAX_BYTES = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Sleeps between polls; tests replace it. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    /** The heartbeat file's bytes before a restart (null: there was none). */
+    public record Snapshot(byte[] bytes) {}
+
+    private final Path file;
+    private final LongSupplier nanoTime;
+    private final Sleeper sleeper;
+    private final Duration poll;
+
+    public HeartbeatWatcher(Path file, LongSupplier nanoTime, Sleeper sleeper, Duration poll) {
+        this.file = file;
+        this.nanoTime = nanoTime;
+        this.sleeper = sleeper;
+        this.poll = poll;
+    }
+
+    public static HeartbeatWatcher system(Path file) {
+        return new HeartbeatWatcher(file, System::nanoTime, d -> Thread.sleep(d.toMillis()), DEFAULT_POLL);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(readBounded());
+    }
+
+    /**
+     * Polls until the heartbeat is fresh and names {@code expected} (any version when {@code expected} is
+     * null or not a version, e.g. an adopted binary of unknown version), or until {@code timeout}.
+     */
+    public HeartbeatResult await(String expected, Instant restartedAt, Snapshot before, Duration timeout) {
+        long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        while (true) {
+            HeartbeatResult r = check(expected, restartedAt, before);
+            if (r.ok() || nanoTime.getAsLong() - deadline >= 0) {
+                return r;
+            }
+            try {
+                sleeper.sleep(poll);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r;
+            }
+        }
+    }
+
+    /** One look at the file. */
+    HeartbeatResult check(String expected, Instant restartedAt, Snapshot before) {
+        byte[] bytes = readBounded();
+        if (bytes == null) {
+            return new HeartbeatResult(HeartbeatResult.Status.MISSING, expected, null, null, "no file " + file);
+        }
+        if (bytes.length > MAX_BYTES) {
+            return unreadable(expected, "larger than " + MAX_BYTES + " bytes");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(bytes);
+        } catch (IOException e) {
+            return unreadable(expected, "not JSON (partly written?)");
+        }
+        if (node == null || !node.isObject() || !node.path("version").isTextual() || !node.path("time").isTextual()) {
+            return unreadable(expected, "expected an object with \"version\" and \"time\"");
+        }
+        String version = node.get("version").asText();
+        Instant time;
+        try {
+            time = OffsetDateTime.parse(node.get("time").asText()).toInstant();
+        } catch (DateTimeException e) {
+            return unreadable(expected, "\"time\" is not an RFC 3339 time");
+        }
+        boolean sameAsBefore = before != null && before.bytes() != null && Arrays.equals(before.bytes(), bytes);
+        if (sameAsBefore || time.isBefore(restartedAt.truncatedTo(ChronoUnit.SECONDS))) {
+            return new HeartbeatResult(HeartbeatResult.Status.STALE, expected, version, time, "not renewed");
+        }
+        if (!sameVersion(expected, version)) {
+            return new HeartbeatResult(HeartbeatResult.Status.WRONG_VERSION, expected, version, time, "wrong version");
+        }
+        return new HeartbeatResult(HeartbeatResult.Status.OK, expected, version, time, "ok");
+    }
+
+    static boolean sameVersion(String expected, String seen) {
+        if (expected == null || !Version.isValid(expected)) {
+            return true;
+        }
+        return Version.isValid(seen) && Version.parse(seen).equals(Version.parse(expected));
+    }
+
+    private static HeartbeatResult unreadable(String expected, String why) {
+        return new HeartbeatResult(HeartbeatResult.Status.UNREADABLE, expected, null, null, why);
+    }
+
+    /** The file's bytes (at most MAX_BYTES + 1), or null if there is no file. */
+    private byte[] readBounded() {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(MAX_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            return new byte[0]; // unreadable for now (a directory, a permission problem): keep polling
+        }
+    }
+}
