@@ -134,9 +134,14 @@ public final class MinisignPublicKey {
         return StrictBase64.encode(encoded());
     }
 
-    /** The {@code .pub} file minisign writes: {@code untrusted comment: minisign public key <ID>} + base64. */
+    /**
+     * The {@code .pub} file minisign writes: {@code untrusted comment: minisign public key <ID>} + base64.
+     * minisign prints the id with {@code %" PRIX64 "}, without leading zeros, so ours does too and
+     * {@code minisign -R} recreates the same file byte for byte.
+     */
     public String toFileText() {
-        return toFileText("minisign public key " + keyId());
+        String unpadded = keyId().replaceFirst("^0+(?=.)", "");
+        return toFileText("minisign public key " + unpadded);
     }
 
     /** A {@code .pub} file with the given untrusted comment (one line, no CR/LF). */

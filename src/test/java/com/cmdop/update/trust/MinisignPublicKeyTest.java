@@ -135,4 +135,12 @@ class MinisignPublicKeyTest {
                             .containsEntry("field", "update.trusted_keys[1]");
                 });
     }
+
+    @Test
+    void thePubFileCommentWritesTheKeyIdAsMinisignDoesWithoutLeadingZeros() {
+        // minisign prints the id with %" PRIX64 ": no zero padding (pk-b's id is 0D4D39827CD08C21)
+        MinisignPublicKey key = MinisignPublicKey.parse("RWQhjNB8gjlNDQYRsRiGEzKTtGwzkcFLRMiSEy+texbTAVMvsgFLLfSr");
+        assertThat(key.keyId()).isEqualTo("0D4D39827CD08C21");
+        assertThat(key.toFileText()).startsWith("untrusted comment: minisign public key D4D39827CD08C21\n");
+    }
 }
