@@ -72,7 +72,7 @@ public final class ConvergeCommand extends BaseCommand {
         String source = state.equals("-") ? "stdin" : state;
         DesiredState desired = DesiredStateReader.parse(readState(), source);
         Machine machine = openMachine();
-        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null)
+        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
                 .run(machine, new RunRequest(desired, RunRequest.CONVERGE, check, offline));
         RunReports.fill(report, desired, outcome, check);
     }

@@ -4,6 +4,7 @@ import com.cmdop.update.AppContext;
 import com.cmdop.update.exec.Converger;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,10 @@ final class MachineServices {
 
     private MachineServices() {}
 
-    static Converger converger(AppContext ctx, boolean customConfig) {
-        return new Converger(ctx.clock(), ctx.lockWait(), m -> scheduler(ctx, m, customConfig));
+    /** @param json whether --json is on: then no progress bar, whatever stderr is */
+    static Converger converger(AppContext ctx, boolean customConfig, boolean json) {
+        PrintStream progress = ctx.stderrIsTerminal() && !json ? ctx.err() : null;
+        return new Converger(ctx, m -> scheduler(ctx, m, customConfig), progress);
     }
 
     /** The scheduler entry runs this tool with --scheduled on the same root and config as this run. */

@@ -10,6 +10,11 @@ import com.cmdop.update.release.SignedFeed;
 import com.cmdop.update.release.Version;
 import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.lock.RunLock;
+import com.cmdop.update.plan.VersionIntent;
+import com.cmdop.update.schedule.MachineIdentity;
+import com.cmdop.update.schedule.ScheduleDecision;
+import com.cmdop.update.state.Settings;
 import com.cmdop.update.state.StateStore;
 import java.time.Instant;
 import java.util.Set;
@@ -165,10 +170,76 @@ public final class RootCommand extends BaseCommand {
         }
         if (check) {
             checkForUpdate(report);
+        } else if (version != null) {
+            installExactly(report);
+        } else if (rollback) {
+            changeVersion(report, VersionIntent.ROLLBACK, RunRequest.CLI);
+        } else if (scheduled) {
+            scheduledRun(report);
+        } else if (verify != null) {
+            throw usage("--verify is not available in this build yet");
+        } else {
+            Machine machine = openMachine();
+            recordCheck(machine, () -> changeVersion(report, VersionIntent.LATEST, RunRequest.CLI));
+        }
+    }
+
+    /** {@code --version V}: exactly that version, even older; not a pin, so auto-update may move it later. */
+    private void installExactly(Report report) {
+        Version v = new SettingValues("command line", ErrorCode.USAGE).pin("--version", new TextNode(version));
+        if (v == null) {
+            throw usage("--version needs a version such as v1.2.3");
+        }
+        Settings s = openMachine().settings();
+        changeVersion(report, new VersionIntent.Exact(v), RunRequest.CLI);
+        if (s.auto() && s.pin() == null) {
+            report.warn("auto-update is on and nothing is pinned: a scheduled update may replace " + v + " with the "
+                    + "channel's newer version; use --pin " + v + " to keep it");
+        }
+    }
+
+    /** The one plan -> execute path for every command that moves the installed version. */
+    private void changeVersion(Report report, VersionIntent intent, String actor) {
+        Machine machine = openMachine();
+        DesiredState desired = DesiredState.of(Map.of()).withIntent(intent);
+        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
+                .run(machine, new RunRequest(desired, actor, false, false));
+        RunReports.fill(report, desired, outcome, false);
+        AgentView.fill(report, machine);
+    }
+
+    /**
+     * {@code --scheduled}: exits at once, without network, unless a check is due (SPEC section 6); then
+     * does what {@code cmdop-update} does, as actor {@code scheduled}.
+     */
+    private void scheduledRun(Report report) {
+        Machine machine = openMachine();
+        StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
+        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheck(),
+                ctx.clock().instant(), MachineIdentity.of(machine.paths().root()));
+        report.put("schedule", Report.orderedMap("due", d.due(), "reason", d.reason(), "next_check",
+                d.nextCheck() == null ? null : d.nextCheck().toString()));
+        if (!d.due()) {
+            report.msg("no check due: " + d.reason());
             return;
         }
-        throw new com.cmdop.update.error.UpdateException(ErrorCode.USAGE, "'" + commandName()
-                + "' is not available in this build yet", Map.of());
+        recordCheck(machine, () -> changeVersion(report, VersionIntent.LATEST, RunRequest.SCHEDULED));
+    }
+
+    /** An update run counts as a check for the schedule, whether it succeeded or not. */
+    private void recordCheck(Machine machine, Runnable run) {
+        String result = "failed";
+        try {
+            run.run();
+            result = "ok";
+        } finally {
+            // under the run lock: state.json is also written by installs
+            try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait())) {
+                StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
+                state.recordCheck(ctx.clock().instant(), result);
+                state.save();
+            }
+        }
     }
 
     @Override
@@ -250,7 +321,7 @@ public final class RootCommand extends BaseCommand {
         }
         DesiredState state = DesiredState.of(desired);
         Machine machine = openMachine();
-        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null)
+        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
                 .run(machine, new RunRequest(state, RunRequest.CLI, false, false));
         RunReports.fill(report, state, outcome, false);
     }

@@ -1,12 +1,16 @@
 package com.cmdop.update.cli;
 
 import com.cmdop.update.AppContext;
+import com.cmdop.update.install.InstallStatus;
 import com.cmdop.update.release.Version;
+import com.cmdop.update.schedule.MachineIdentity;
+import com.cmdop.update.schedule.ScheduleDecision;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
 import com.cmdop.update.state.Settings;
 import com.cmdop.update.state.StateStore;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -49,10 +53,18 @@ public final class StatusCommand extends BaseCommand {
         MachinePaths paths = machine.paths();
         StateStore state = StateStore.load(paths.stateFile(s));
         Version installed = state.installedVersion();
-        report.msg(summary(s, installed)).inSync(true);
-        report.agent().put("installed_version", RunReports.text(installed));
+        InstallStatus install = AgentView.read(machine);
+        AgentView.fill(report, machine);
+        boolean tampered = Boolean.FALSE.equals(install.installedVerified()) && installed != null;
+        report.msg(summary(s, install)).inSync(!tampered);
+        if (tampered) {
+            report.status(Report.DRIFT).warn(paths.installPath(s) + " no longer matches the signed " + installed
+                    + " that was installed (replaced by hand?); run 'cmdop-update --version " + installed
+                    + "' to reinstall it");
+        }
         report.put("settings", RunReports.settingsMap(s, installed));
-        report.put("schedule", schedule(machine));
+        report.put("schedule", schedule(machine, state));
+        report.put("quarantined", AgentView.quarantined(install));
         report.put("paths", pathsMap(machine));
         report.put("last_change", state.root().get("last_change"));
     }
@@ -62,13 +74,18 @@ public final class StatusCommand extends BaseCommand {
         return terraform ? new TerraformDataSource(ctx, this::openMachineFor, rootDir()).run() : super.call();
     }
 
-    private String summary(Settings s, Version installed) {
+    private String summary(Settings s, InstallStatus install) {
+        String installed = install.installedVersion() == null ? "version unknown"
+                : install.installedVersion() + (Boolean.TRUE.equals(install.installedVerified()) ? " (verified)"
+                        : Boolean.FALSE.equals(install.installedVerified()) ? " (NOT verified)" : "");
         return "channel " + s.channel() + (s.pin() == null ? "" : ", pinned to " + s.pin())
                 + ", auto-update " + (s.auto() ? "on every " + RunReports.settingsMap(s, null).get("interval") : "off")
-                + "; installed " + (installed == null ? "version unknown" : installed.toString());
+                + "; installed " + installed
+                + (install.previous() == null ? "" : "; previous " + install.previous().version() + " kept until "
+                        + install.previous().expires());
     }
 
-    private Map<String, Object> schedule(Machine machine) {
+    private Map<String, Object> schedule(Machine machine, StateStore state) {
         SchedulerEntry entry = MachineServices.scheduler(ctx, machine, configFile() != null);
         Settings s = machine.settings();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -77,9 +94,14 @@ public final class StatusCommand extends BaseCommand {
         m.put("window", s.window() == null ? null : s.window().toString());
         m.put("kind", entry.usesSystemd() ? "systemd" : "cron");
         m.put("entry", entry.state().name().toLowerCase(Locale.ROOT));
-        m.put("last_check", null);
-        m.put("last_result", null);
-        m.put("next_check", null);
+        JsonNode last = state.root().path("last_check");
+        ScheduleDecision.Result d = ScheduleDecision.decide(s, state.lastCheck(), ctx.clock().instant(),
+                MachineIdentity.of(machine.paths().root()));
+        m.put("last_check", last.path("time").asText(null));
+        m.put("last_result", last.path("result").asText(null));
+        m.put("next_check", d.due() ? ctx.clock().instant().toString()
+                : d.nextCheck() == null ? null : d.nextCheck().toString());
+        m.put("next_check_note", d.reason());
         return m;
     }
 
@@ -107,7 +129,10 @@ public final class StatusCommand extends BaseCommand {
         out.println(report.msg());
         print(out, "settings", report.extra("settings"));
         print(out, "schedule", report.extra("schedule"));
+        print(out, "agent", report.agent());
         print(out, "paths", report.extra("paths"));
+        Object q = report.extra("quarantined");
+        out.println("quarantined: " + (q == null || ((java.util.List<?>) q).isEmpty() ? "none" : q));
         Object last = report.extra("last_change");
         out.println("last change: " + (last == null ? "none recorded" : last));
         out.flush();

@@ -54,7 +54,7 @@ final class TerraformDataSource {
                     ? ctx.cwd().resolve(query.get("root")) : defaultRoot;
             DesiredState desired = desired(query);
             Machine machine = machines.apply(root);
-            RunOutcome outcome = MachineServices.converger(ctx, false)
+            RunOutcome outcome = MachineServices.converger(ctx, false, true)
                     .run(machine, new RunRequest(desired, RunRequest.CONVERGE, true, true));
             Report report = new Report("converge", ctx.clock().instant(), start);
             RunReports.fill(report, desired, outcome, true);

@@ -1,18 +1,31 @@
 package com.cmdop.update.exec;
 
+import com.cmdop.update.AppContext;
 import com.cmdop.update.audit.AgentLog;
 import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.install.InstallEnv;
+import com.cmdop.update.install.Quarantine;
+import com.cmdop.update.install.Recovery;
+import com.cmdop.update.install.RecoveryResult;
+import com.cmdop.update.install.Retention;
 import com.cmdop.update.lock.RunLock;
+import com.cmdop.update.plan.Action;
 import com.cmdop.update.plan.ActualState;
 import com.cmdop.update.plan.Plan;
 import com.cmdop.update.plan.Planner;
+import com.cmdop.update.plan.VersionIntent;
 import com.cmdop.update.release.Version;
+import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
+import com.cmdop.update.state.SettingKey;
 import com.cmdop.update.state.StateStore;
-import java.time.Clock;
-import java.time.Duration;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 
 /**
@@ -21,44 +34,79 @@ import java.util.function.Function;
  * changed things while we waited), and execute. A machine in sync is never locked and never written.
  */
 public final class Converger {
-    private final Clock clock;
-    private final Duration lockWait;
+    private final AppContext ctx;
     private final Function<Machine, SchedulerEntry> schedulerFor;
+    private final PrintStream progress;
 
-    public Converger(Clock clock, Duration lockWait, Function<Machine, SchedulerEntry> schedulerFor) {
-        this.clock = clock;
-        this.lockWait = lockWait;
+    /**
+     * @param schedulerFor the scheduler entry a machine should have
+     * @param progress     where to draw download progress, or null (not a terminal, or --json)
+     */
+    public Converger(AppContext ctx, Function<Machine, SchedulerEntry> schedulerFor, PrintStream progress) {
+        this.ctx = ctx;
         this.schedulerFor = schedulerFor;
+        this.progress = progress;
     }
 
     public RunOutcome run(Machine machine, RunRequest request) {
-        Plan plan = Planner.plan(request.desired(), actual(machine));
-        if (plan.actions().isEmpty() || request.check()) {
-            List<ActionResult> planned = plan.actions().stream()
-                    .map(a -> new ActionResult(a.id(), ActionResult.PLANNED, a.message())).toList();
-            Version installed = installedVersion(machine);
-            return new RunOutcome(plan, planned, List.of(), machine.settings(), plan.after(), installed,
-                    installed, !plan.actions().isEmpty());
-        }
-        try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), lockWait)) {
-            Machine current = machine.reload();
-            Plan fresh = Planner.plan(request.desired(), actual(current));
-            String runId = RunIds.next();
-            Executor executor = new Executor(current, schedulerFor.apply(current),
-                    new AgentLog(current.paths().agentLog(current.settings()), clock),
-                    new AuditLog(current.paths().auditLog(current.settings()), clock, request.actor(), runId),
-                    clock);
-            return executor.execute(fresh, request);
+        Instant now = ctx.clock().instant(); // fixed for the run: manifest expiry is judged against it
+        String runId = RunIds.next();
+        try (FeedHandle feed = new FeedHandle(machine, ctx.env(), ctx.clock(), now, request.actor(), runId,
+                ctx.feedTimeouts())) {
+            Version head = wantsChannelHead(machine, request) ? feed.channelHead() : null;
+            Plan plan = Planner.plan(request.desired(), actual(machine, head));
+            if (plan.actions().isEmpty() || request.check()) {
+                feed.commit();
+                List<ActionResult> planned = plan.actions().stream()
+                        .map(a -> new ActionResult(a.id(), ActionResult.PLANNED, a.message())).toList();
+                Version installed = installedVersion(machine);
+                return new RunOutcome(plan, planned, plan.notes(), machine.settings(), plan.after(), installed,
+                        installed, head, !plan.actions().isEmpty());
+            }
+            prepareInstalls(plan, feed, request);
+            try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait())) {
+                Machine current = machine.reload();
+                AgentLog agentLog = new AgentLog(current.paths().agentLog(current.settings()), ctx.clock());
+                AuditLog auditLog = new AuditLog(current.paths().auditLog(current.settings()), ctx.clock(),
+                        request.actor(), runId);
+                InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), agentLog, auditLog, progress);
+                // a run interrupted by a crash is finished or undone before anything new is planned
+                RecoveryResult recovered = new Recovery(env).recover();
+                Plan fresh = Planner.plan(request.desired(), actual(current, head));
+                prepareInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
+                Executor executor = new Executor(current, schedulerFor.apply(current), agentLog, auditLog,
+                        ctx.clock(), new VersionChanges(feed, env, Platform.current()));
+                return executor.execute(fresh, request, recovered, head);
+            }
         }
     }
 
-    private ActualState actual(Machine machine) {
-        return new ActualState(machine.settings(), schedulerFor.apply(machine).state(), installedVersion(machine));
+    /** Resolves every version the plan installs, so a version that cannot be had changes nothing. */
+    private static void prepareInstalls(Plan plan, FeedHandle feed, RunRequest request) {
+        if (request.offline()) {
+            return;
+        }
+        plan.actions().stream().filter(a -> a instanceof Action.InstallVersion)
+                .forEach(a -> feed.resolve(((Action.InstallVersion) a).version(), Platform.current()));
+    }
+
+    /** Only an update (the channel's newest) needs the channel manifest, and never offline. */
+    private static boolean wantsChannelHead(Machine machine, RunRequest request) {
+        return request.desired().intent() instanceof VersionIntent.Latest && !request.offline()
+                && machine.settings().pin() == null && !request.desired().manages(SettingKey.PIN);
+    }
+
+    private ActualState actual(Machine machine, Version head) {
+        Path data = machine.paths().dataDir(machine.settings());
+        Version previous = Retention.previous(data).map(p -> Version.isValid(p.version())
+                ? Version.parse(p.version()) : null).orElse(null);
+        Set<Version> quarantined = Quarantine.load(data).list().stream().map(Quarantine.Entry::version)
+                .collect(Collectors.toSet());
+        return new ActualState(machine.settings(), schedulerFor.apply(machine).state(), installedVersion(machine),
+                previous, head, quarantined);
     }
 
     static Version installedVersion(Machine machine) {
         return StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
     }
-
-
 }

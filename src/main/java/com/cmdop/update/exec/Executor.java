@@ -2,6 +2,8 @@ package com.cmdop.update.exec;
 
 import com.cmdop.update.audit.AgentLog;
 import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.install.InstallResult;
+import com.cmdop.update.install.RecoveryResult;
 import com.cmdop.update.plan.Action;
 import com.cmdop.update.plan.Plan;
 import com.cmdop.update.release.Version;
@@ -29,18 +31,27 @@ final class Executor {
     private final AgentLog agentLog;
     private final AuditLog auditLog;
     private final Clock clock;
+    private final VersionChanges versions;
 
-    Executor(Machine machine, SchedulerEntry scheduler, AgentLog agentLog, AuditLog auditLog, Clock clock) {
+    Executor(Machine machine, SchedulerEntry scheduler, AgentLog agentLog, AuditLog auditLog, Clock clock,
+            VersionChanges versions) {
         this.machine = machine;
         this.scheduler = scheduler;
         this.agentLog = agentLog;
         this.auditLog = auditLog;
         this.clock = clock;
+        this.versions = versions;
     }
 
-    RunOutcome execute(Plan plan, RunRequest request) {
+    /**
+     * @param recovered what finishing or undoing an interrupted run did before this plan was made
+     * @param head      the channel's version, when the feed was consulted
+     */
+    RunOutcome execute(Plan plan, RunRequest request, RecoveryResult recovered, Version head) {
         List<ActionResult> results = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(recovered.warnings());
+        warnings.addAll(plan.notes());
+        recovered.actions().forEach(a -> results.add(new ActionResult("recover", ActionResult.APPLIED, a)));
         Version installed = Converger.installedVersion(machine);
         String channel = plan.after().channel().id();
 
@@ -69,17 +80,31 @@ final class Executor {
                 logApplied(action, "present", null, channel);
                 changed = true;
             } else if (action instanceof Action.Rollback) {
-                results.add(new ActionResult(action.id(), ActionResult.SKIPPED, action.message()));
+                InstallResult r = versions.rollback();
+                results.add(applied(action));
+                warnings.addAll(r.warnings());
+                changed = true;
             } else if (action instanceof Action.InstallVersion v) {
-                results.add(new ActionResult(action.id(), ActionResult.SKIPPED, action.message()));
-                warnings.add("the pin " + v.version() + " is recorded, but installing agent versions is not "
-                        + "available in this build yet: the installed version is unchanged");
+                if (request.offline()) {
+                    results.add(new ActionResult(action.id(), ActionResult.SKIPPED, action.message()));
+                    warnings.add("--offline: " + v.version() + " was not installed (installing needs the feed); "
+                            + "run without --offline to install it");
+                    continue;
+                }
+                InstallResult r = versions.install(v.version());
+                results.add(r.changed() ? applied(action)
+                        : new ActionResult(action.id(), ActionResult.SKIPPED, action.message() + ": already in place"));
+                warnings.addAll(r.warnings());
+                changed |= r.changed();
             }
         }
+        changed |= recovered.changed();
         if (changed) {
             recordLastChange(request, results);
         }
-        return new RunOutcome(plan, results, warnings, machine.settings(), plan.after(), installed, installed, changed);
+        Version after = Converger.installedVersion(machine);
+        return new RunOutcome(plan, results, warnings, machine.settings(), plan.after(), installed, after, head,
+                changed);
     }
 
     private ActionResult applied(Action action) {

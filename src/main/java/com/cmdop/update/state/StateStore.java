@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
@@ -59,6 +62,22 @@ public final class StateStore {
     public Version installedVersion() {
         String v = text("installed_version");
         return v == null || !Version.isValid(v) ? null : Version.parse(v);
+    }
+
+    /** When the last update check ran (manual or scheduled), or null. */
+    public Instant lastCheck() {
+        String t = root.path("last_check").path("time").asText(null);
+        try {
+            return t == null ? null : Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            return null; // unreadable: the next scheduled run checks, which is the safe side
+        }
+    }
+
+    public void recordCheck(Instant time, String result) {
+        ObjectNode n = root.putObject("last_check");
+        n.put("time", time.truncatedTo(ChronoUnit.SECONDS).toString());
+        n.put("result", result);
     }
 
     public void save() {

@@ -56,18 +56,24 @@ class SettingsCommandsTest {
     }
 
     @Test
-    void pinIsRecordedWithAWarningThatInstallingComesLater() throws IOException {
+    void aPinWithoutAFeedFailsBeforeChangingAnything() throws IOException {
+        Files.createDirectories(config().getParent());
+        Files.writeString(config(), "update:\n  channel: stable\n");
+        Map<String, String> before = Trees.snapshot(root);
         Cli.Result r = cli.run("--root", root.toString(), "--pin", "1.2.3", "--json");
-        assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(Files.readString(config())).contains("pin: v1.2.3");
-        JsonNode j = r.json();
-        assertThat(j.get("warnings").toString()).contains("v1.2.3 is recorded");
-        assertThat(j.get("actions").findValuesAsText("status")).containsExactly("applied", "skipped");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(65);
+        assertThat(r.json().get("error").get("message").asText()).contains("update.feed").contains("is not set");
+        assertThat(Files.readString(config())).isEqualTo("update:\n  channel: stable\n");
+        Map<String, String> after = Trees.snapshot(root);
+        after.keySet().removeIf(k -> k.startsWith("var"));
+        before.keySet().removeIf(k -> k.startsWith("var"));
+        assertThat(after).isEqualTo(before);
     }
 
     @Test
     void unpinRemovesThePin() throws IOException {
-        cli.run("--root", root.toString(), "--pin", "v1.2.3");
+        Files.createDirectories(config().getParent());
+        Files.writeString(config(), "update:\n  pin: v1.2.3\n");
         Cli.Result r = cli.run("--root", root.toString(), "--unpin", "--json");
         assertThat(r.exit()).isZero();
         assertThat(r.json().get("drift").get(0).get("setting").asText()).isEqualTo("pin");

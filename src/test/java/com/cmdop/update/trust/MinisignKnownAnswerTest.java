@@ -149,6 +149,7 @@ class MinisignKnownAnswerTest {
             assertThat(Vectors.signature(name).toBytes()).as(name).isEqualTo(Vectors.bytes(name));
         }
         assertThat(Vectors.pkA().toFileText()).isEqualTo(Vectors.text("pk-a.pub"));
-        assertThat(Vectors.pkB().toFileText()).isEqualTo(Vectors.text("pk-b.pub"));
+        // pk-b.pub comes from go-minisign, which zero-pads the id in the comment; minisign itself does not
+        assertThat(Vectors.pkB().toFileText("minisign public key 0D4D39827CD08C21")).isEqualTo(Vectors.text("pk-b.pub"));
     }
 }

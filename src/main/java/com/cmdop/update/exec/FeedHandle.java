@@ -1,0 +1,104 @@
+package com.cmdop.update.exec;
+
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.release.SignedFeed;
+import com.cmdop.update.release.Version;
+import com.cmdop.update.release.feed.FeedTimeouts;
+import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.release.manifest.ReleaseManifest;
+import com.cmdop.update.state.Machine;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The run's signed feed, opened on first use (a settings-only run never touches the network or needs
+ * {@code update.feed}), and the channel's head once looked up, so the release it names is fetched
+ * pinned to the channel manifest's {@code release_sha256}.
+ */
+final class FeedHandle implements AutoCloseable {
+    private final Machine machine;
+    private final Map<String, String> env;
+    private final Clock clock;
+    private final Instant now;
+    private final String actor;
+    private final String runId;
+    private final FeedTimeouts timeouts;
+    private SignedFeed feed;
+    private SignedFeed.VerifiedChannel head;
+    private final Map<Version, Resolved> resolved = new HashMap<>();
+
+    FeedHandle(Machine machine, Map<String, String> env, Clock clock, Instant now, String actor, String runId,
+            FeedTimeouts timeouts) {
+        this.machine = machine;
+        this.env = env;
+        this.clock = clock;
+        this.now = now;
+        this.actor = actor;
+        this.runId = runId;
+        this.timeouts = timeouts;
+    }
+
+    SignedFeed feed() {
+        if (feed == null) {
+            feed = FeedSession.open(machine, env, clock, now, actor, runId, timeouts);
+        }
+        return feed;
+    }
+
+    /** The version the machine's channel points at (verified). */
+    Version channelHead() {
+        if (head == null) {
+            head = feed().channel(machine.settings().channel());
+        }
+        return head.manifest().version();
+    }
+
+    /** The release manifest of {@code v}, pinned to the channel's hash when v is the channel's head. */
+    SignedFeed.VerifiedRelease release(Version v) {
+        String expected = head != null && head.manifest().version().equals(v) ? head.manifest().releaseSha256() : null;
+        return feed().release(v, expected, machine.settings().channel().id());
+    }
+
+    /** What installing a version needs from the feed, verified. */
+    record Resolved(ReleaseManifest.Artifact artifact, String keyId) {}
+
+    /**
+     * Resolves what installing {@code version} needs (feed settings, the signed release manifest, an
+     * artifact for this platform), remembered for the run. Called before the run changes anything, so a
+     * version that cannot be had fails the run with nothing changed, settings included.
+     */
+    Resolved resolve(Version version, Platform platform) {
+        return resolved.computeIfAbsent(version, v -> {
+            SignedFeed.VerifiedRelease release;
+            try {
+                release = release(v);
+            } catch (UpdateException e) {
+                if (e.code() == ErrorCode.FEED_UNAVAILABLE && Integer.valueOf(404).equals(e.details().get("status"))) {
+                    throw new UpdateException(ErrorCode.VERSION_NOT_FOUND, "version " + v + " is not in the feed "
+                            + feed().location() + " (no " + FeedPaths.releaseManifest(v) + "); check the version, "
+                            + "or whether it was published", Map.of("version", v.toString()), e);
+                }
+                throw e;
+            }
+            return new Resolved(SignedFeed.artifactFor(release.manifest(), platform), release.keyId());
+        });
+    }
+
+    /** Persists what was verified (sequences, cached manifests) once the run's checks passed. */
+    void commit() {
+        if (feed != null) {
+            feed.commit();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (feed != null) {
+            feed.client().close();
+        }
+    }
+}
