@@ -71,7 +71,8 @@ import picocli.CommandLine.Option;
             "64 usage, 65 bad input/config, 69 feed unavailable, 70 internal error, 74 I/O, 75 locked,",
             "77 permission, 80 integrity failure (tampering), 81 health check failed and rolled back.",
             "Files: <root>/etc/cmdop/config.yaml (settings), <root>/var/log/cmdop/agent.log and audit.jsonl (logs)."},
-        subcommands = {StatusCommand.class, ConvergeCommand.class, LogsCommand.class, DemoCommand.class})
+        subcommands = {StatusCommand.class, ConvergeCommand.class, LogsCommand.class, ReleaseCommand.class,
+            DemoCommand.class})
 public final class RootCommand extends BaseCommand {
     @Option(names = "--check", description = "Check only: is an update waiting? Changes nothing.")
     boolean check;

@@ -1,0 +1,250 @@
+package com.cmdop.update.publish;
+
+import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.error.IntegrityException;
+import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.io.AtomicFiles;
+import com.cmdop.update.lock.RunLock;
+import com.cmdop.update.release.Version;
+import com.cmdop.update.release.manifest.ChannelManifest;
+import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.ManifestJson;
+import com.cmdop.update.release.manifest.ReleaseManifest;
+import com.cmdop.update.release.manifest.Sha256Sums;
+import com.cmdop.update.state.Channel;
+import com.cmdop.update.trust.MinisignSignature;
+import com.cmdop.update.trust.Sha256;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A feed directory as the publisher sees it (SPEC section 7): where each file goes, and reading what is
+ * already there the way the updater would (signature first, against the publisher's own key, then a
+ * strict parse, then product/channel/version checks), so nothing is ever built on a file that was
+ * changed after it was signed.
+ */
+public final class Feed {
+    /** The lock file that keeps two publishers from interleaving their writes; it need not be served. */
+    public static final String LOCK_FILE = ".cmdop-publish.lock";
+    static final int MAX_RELEASE_JSON_BYTES = 1024 * 1024;
+    static final int MAX_CHANNEL_JSON_BYTES = 64 * 1024;
+    static final long MAX_ARTIFACT_BYTES = 4L * 1024 * 1024 * 1024;
+
+    private final Path root;
+
+    public Feed(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A feed-relative path ({@link FeedPaths}) as a file. */
+    Path file(String relative) {
+        return root.resolve(relative);
+    }
+
+    /** For promote and resign: the directory must already be a feed. */
+    void requireExists() {
+        if (!Files.isDirectory(root)) {
+            throw new InvalidInputException(ErrorCode.INVALID_INPUT, "--feed " + root + ": no such directory;"
+                    + " give the directory that release publish wrote (it holds channels/ and releases/)",
+                    Map.of("field", "--feed", "path", root.toString()));
+        }
+    }
+
+    /** For publish: the directory may be missing (it is created), but must not be something else. */
+    void requireUsable() {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new InvalidInputException(ErrorCode.INVALID_INPUT, "--feed " + root + " is not a directory;"
+                    + " give a directory for the feed (it is created if missing)",
+                    Map.of("field", "--feed", "path", root.toString()));
+        }
+    }
+
+    RunLock lock(Duration wait) {
+        return RunLock.acquire(root.resolve(LOCK_FILE), wait);
+    }
+
+    /** A release whose release.json verified with the publisher's key and parsed. */
+    record VerifiedRelease(Version version, byte[] bytes, String sha256, ReleaseManifest manifest) {}
+
+    /** A channel manifest that verified with the publisher's key and parsed. */
+    record VerifiedChannel(Channel channel, byte[] bytes, ChannelManifest manifest) {}
+
+    /**
+     * The published release {@code version}, or empty when it was never published completely (no
+     * {@code release.json.minisig}, which publish writes last). Present but not verifying: exit 80.
+     */
+    Optional<VerifiedRelease> readRelease(Version version, SigningKey key) {
+        String path = FeedPaths.releaseManifest(version);
+        Optional<byte[]> sig = FeedFiles.readIfExists(file(FeedPaths.signatureOf(path)),
+                MinisignSignature.MAX_FILE_BYTES, "signature");
+        if (sig.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] bytes = FeedFiles.readIfExists(file(path), MAX_RELEASE_JSON_BYTES, "release manifest")
+                .orElseThrow(() -> new InvalidInputException(ErrorCode.INVALID_INPUT, file(path) + " is missing"
+                        + " although its signature exists; restore it from a backup",
+                        Map.of("path", file(path).toString())));
+        verify(bytes, sig.get(), path, key);
+        ReleaseManifest manifest = ReleaseManifest.parse(bytes, file(path).toString());
+        if (!ManifestJson.PRODUCT.equals(manifest.product()) || !manifest.version().equals(version)) {
+            throw wrongTarget(path, "is for " + manifest.product() + " " + manifest.version() + ", not "
+                    + ManifestJson.PRODUCT + " " + version);
+        }
+        return Optional.of(new VerifiedRelease(version, bytes, Sha256.hex(bytes), manifest));
+    }
+
+    /** The channel's current manifest, or empty when the channel was never published. */
+    Optional<VerifiedChannel> readChannel(Channel channel, SigningKey key) {
+        String path = FeedPaths.channel(channel);
+        Optional<byte[]> bytes = FeedFiles.readIfExists(file(path), MAX_CHANNEL_JSON_BYTES, "channel manifest");
+        Optional<byte[]> sig = FeedFiles.readIfExists(file(FeedPaths.signatureOf(path)),
+                MinisignSignature.MAX_FILE_BYTES, "signature");
+        if (bytes.isEmpty() && sig.isEmpty()) {
+            return Optional.empty();
+        }
+        if (bytes.isEmpty() || sig.isEmpty()) {
+            String missing = bytes.isEmpty() ? path : FeedPaths.signatureOf(path);
+            throw new InvalidInputException(ErrorCode.INVALID_INPUT, file(missing) + " is missing while its"
+                    + " partner exists; restore it from a backup so that the channel's sequence is known",
+                    Map.of("path", file(missing).toString()));
+        }
+        verify(bytes.get(), sig.get(), path, key);
+        ChannelManifest manifest = ChannelManifest.parse(bytes.get(), file(path).toString());
+        if (!ManifestJson.PRODUCT.equals(manifest.product()) || manifest.channel() != channel) {
+            throw wrongTarget(path, "is for " + manifest.product() + " channel " + manifest.channel() + ", not "
+                    + ManifestJson.PRODUCT + " channel " + channel);
+        }
+        return Optional.of(new VerifiedChannel(channel, bytes.get(), manifest));
+    }
+
+    /** The channels that have a manifest, in {@link Channel} order. */
+    List<Channel> existingChannels() {
+        List<Channel> out = new ArrayList<>();
+        for (Channel c : Channel.values()) {
+            Path p = file(FeedPaths.channel(c));
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                    || Files.exists(file(FeedPaths.signatureOf(FeedPaths.channel(c))), LinkOption.NOFOLLOW_LINKS)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** The versions with a complete release (release.json.minisig present), sorted by precedence. */
+    List<Version> publishedVersions() {
+        Path releases = root.resolve("releases");
+        List<Version> out = new ArrayList<>();
+        if (!Files.isDirectory(releases)) {
+            return out;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(releases)) {
+            for (Path d : dirs) {
+                String name = d.getFileName().toString();
+                if (Version.isValid(name) && Files.isRegularFile(d.resolve(FeedPaths.RELEASE_JSON + FeedPaths.SIG))) {
+                    out.add(Version.parse(name));
+                }
+            }
+        } catch (IOException e) {
+            throw AtomicFiles.ioFailure("list", releases, e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Checks that every file of a verified release is in place and is what release.json signed: each
+     * artifact's length and SHA-256, SHA256SUMS's SHA-256 and its signature. A channel is never pointed
+     * at a release that machines could not install.
+     */
+    void checkReleaseFiles(VerifiedRelease release, SigningKey key) {
+        Version v = release.version();
+        for (ReleaseManifest.Artifact a : release.manifest().artifacts()) {
+            if (!ReleaseManifest.BARE_NAME.matcher(a.file()).matches()) {
+                throw new IntegrityException(ErrorCode.BAD_PATH, file(FeedPaths.releaseManifest(v)) + ": artifact "
+                        + a.platform() + " names '" + a.file() + "', which is not a bare file name",
+                        Map.of("path", file(FeedPaths.releaseManifest(v)).toString(), "file", a.file()));
+            }
+            Path p = file(FeedPaths.artifact(v, a.file()));
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException(ErrorCode.INVALID_INPUT, p + " is missing (release.json lists it"
+                        + " for " + a.platform() + "); re-run the same release publish to restore it",
+                        Map.of("path", p.toString()));
+            }
+            Sha256.Measurement m = FeedFiles.measure(p, a.length());
+            if (m.length() != a.length()) {
+                throw new IntegrityException(ErrorCode.HASH_MISMATCH, p + " is " + m.length() + " bytes, but"
+                        + " release.json signed " + a.length() + "; the file was changed after it was published;"
+                        + " re-run the same release publish to restore it; nothing was changed",
+                        Map.of("path", p.toString(), "expected_length", a.length(), "actual_length", m.length()));
+            }
+            Sha256.requireMatch(a.sha256(), m, p.toString());
+        }
+        String sumsPath = FeedPaths.sha256sums(v);
+        byte[] sums = FeedFiles.readIfExists(file(sumsPath), Sha256Sums.MAX_BYTES,
+                "SHA256SUMS").orElseThrow(() -> new InvalidInputException(ErrorCode.INVALID_INPUT, file(sumsPath)
+                        + " is missing; re-run the same release publish to restore it",
+                        Map.of("path", file(sumsPath).toString())));
+        if (!Sha256.hex(sums).equals(release.manifest().sha256sumsSha256())) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("path", file(sumsPath).toString());
+            details.put("expected_sha256", release.manifest().sha256sumsSha256());
+            details.put("actual_sha256", Sha256.hex(sums));
+            throw new IntegrityException(ErrorCode.HASH_MISMATCH, file(sumsPath) + " does not match the"
+                    + " sha256sums_sha256 that release.json signed; re-run the same release publish to restore it;"
+                    + " nothing was changed", details);
+        }
+        byte[] sumsSig = FeedFiles.readIfExists(file(FeedPaths.signatureOf(sumsPath)), MinisignSignature.MAX_FILE_BYTES,
+                "signature").orElseThrow(() -> new InvalidInputException(ErrorCode.INVALID_INPUT,
+                        file(FeedPaths.signatureOf(sumsPath)) + " is missing; re-run the same release publish to"
+                                + " restore it", Map.of("path", file(FeedPaths.signatureOf(sumsPath)).toString())));
+        verify(sums, sumsSig, sumsPath, key);
+    }
+
+    /** Verifies feed file {@code path} against the publisher's key, explaining failures for a publisher. */
+    void verify(byte[] data, byte[] sig, String path, SigningKey key) {
+        String source = file(path).toString();
+        try {
+            key.verifier().verify(data, sig, source + FeedPaths.SIG);
+        } catch (IntegrityException e) {
+            Object signer = e.details().get("key_id");
+            String why = e.code() == ErrorCode.UNKNOWN_KEY
+                    ? " is signed by key " + signer + ", not by the --key given (" + key.keyId() + "); use the key"
+                            + " this feed was published with"
+                    : " does not verify with key " + key.keyId() + " (" + e.details().get("reason") + "): it was"
+                            + " changed after it was signed, or an earlier run was interrupted; restore the file and"
+                            + " its .minisig from a backup";
+            throw new IntegrityException(e.code(), source + why + "; nothing was changed", e.details());
+        }
+    }
+
+    private IntegrityException wrongTarget(String path, String what) {
+        return new IntegrityException(ErrorCode.WRONG_TARGET, file(path) + " " + what + "; it does not belong"
+                + " at this place in the feed; restore it from a backup; nothing was changed",
+                Map.of("path", file(path).toString()));
+    }
+
+    static UpdateException versionNotFound(Feed feed, Version version) {
+        List<String> versions = feed.publishedVersions().stream().map(Version::toString).toList();
+        String dir = feed.file(FeedPaths.releaseDir(version)).toString();
+        String state = Files.isDirectory(feed.file(FeedPaths.releaseDir(version)))
+                ? dir + " is incomplete (no release.json.minisig): re-run release publish for it"
+                : "there is no " + dir + ": publish it first with release publish";
+        return new UpdateException(ErrorCode.VERSION_NOT_FOUND, "version " + version + " is not published in "
+                + feed.root() + "; " + state + (versions.isEmpty() ? "" : " (published: " + String.join(", ", versions)
+                + ")"), Map.of("version", version.toString(), "published_versions", versions));
+    }
+}
