@@ -31,6 +31,13 @@ final class CheckReports {
                         + (settings.pin() == null ? "" : "; pinned to " + settings.pin()));
     }
 
+    /** {@code CMDOP-2026-7 (high, fixed in v1.2.4): token leak} for the text view. */
+    @SuppressWarnings("unchecked")
+    static String describe(Object advisory) {
+        Map<String, Object> a = (Map<String, Object>) advisory;
+        return a.get("id") + " (" + a.get("severity") + ", fixed in " + a.get("fixed_in") + "): " + a.get("summary");
+    }
+
     static Map<String, Object> advisory(ReleaseManifest.Advisory a) {
         return Report.orderedMap("id", a.id(), "severity", a.severity(), "summary", a.summary(), "fixed_in",
                 a.fixedIn().toString());

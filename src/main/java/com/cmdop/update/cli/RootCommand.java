@@ -2,6 +2,7 @@ package com.cmdop.update.cli;
 
 import com.cmdop.update.AppContext;
 import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.exec.BinaryVerification;
 import com.cmdop.update.exec.FeedSession;
 import com.cmdop.update.exec.RunIds;
 import com.cmdop.update.exec.RunOutcome;
@@ -10,13 +11,16 @@ import com.cmdop.update.release.SignedFeed;
 import com.cmdop.update.release.Version;
 import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.release.manifest.Sha256Sums;
 import com.cmdop.update.lock.RunLock;
 import com.cmdop.update.plan.VersionIntent;
 import com.cmdop.update.schedule.MachineIdentity;
 import com.cmdop.update.schedule.ScheduleDecision;
 import com.cmdop.update.state.Settings;
 import com.cmdop.update.state.StateStore;
+import java.nio.file.Files;
 import java.time.Instant;
+import java.util.function.Supplier;
 import java.util.Set;
 import com.cmdop.update.exec.RunRequest;
 import com.cmdop.update.state.DesiredState;
@@ -178,11 +182,54 @@ public final class RootCommand extends BaseCommand {
         } else if (scheduled) {
             scheduledRun(report);
         } else if (verify != null) {
-            throw usage("--verify is not available in this build yet");
+            verifyBinary(report);
         } else {
             Machine machine = openMachine();
             recordCheck(machine, () -> changeVersion(report, VersionIntent.LATEST, RunRequest.CLI));
         }
+    }
+
+    /** {@code --verify FILE [--sums SHA256SUMS]}: hash the file and find it in a signed SHA256SUMS. */
+    private void verifyBinary(Report report) {
+        Machine machine = openMachine();
+        Path file = absolute(verify);
+        Path beside = file.resolveSibling(Sha256Sums.FILE_NAME);
+        String runId = RunIds.next();
+        BinaryVerification verification = new BinaryVerification(FeedSession.verifier(machine),
+                FeedSession.tamperLog(machine, ctx.clock(), RunRequest.CLI, runId));
+        BinaryVerification.Verified v;
+        if (sums != null || Files.isRegularFile(beside)) {
+            Path s = sums != null ? absolute(sums) : beside;
+            v = verification.verify(file, List.of(() -> BinaryVerification.fromFile(s)));
+        } else {
+            SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), ctx.clock().instant(), RunRequest.CLI,
+                    runId, ctx.feedTimeouts());
+            try (FeedClient client = feed.client()) {
+                v = verification.verify(file, feedCandidates(machine, feed, file));
+            }
+        }
+        report.put("verified", Report.orderedMap("file", v.file(), "sha256", v.sha256(), "name", v.entry(),
+                "version", v.version(), "platform", v.platform(), "key_id", v.keyId(), "sums", v.sums()));
+        report.msg(v.file() + " is " + (v.version() == null ? v.entry() : "cmdop " + v.version() + " for "
+                + v.platform()) + ", signed by key " + v.keyId() + " (sha256 " + v.sha256() + ")");
+    }
+
+    /** The releases whose SHA256SUMS may list the file: the version its name names, else channel and installed. */
+    private static List<Supplier<BinaryVerification.SignedSums>> feedCandidates(Machine machine, SignedFeed feed,
+            Path file) {
+        Version named = BinaryVerification.versionInName(file);
+        List<Supplier<BinaryVerification.SignedSums>> list = new ArrayList<>();
+        if (named != null) {
+            list.add(() -> BinaryVerification.fromFeed(feed.client(), named));
+            return list;
+        }
+        list.add(() -> BinaryVerification.fromFeed(feed.client(),
+                feed.channel(machine.settings().channel()).manifest().version()));
+        Version installed = StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
+        if (installed != null) {
+            list.add(() -> BinaryVerification.fromFeed(feed.client(), installed));
+        }
+        return list;
     }
 
     /** {@code --version V}: exactly that version, even older; not a pin, so auto-update may move it later. */
@@ -247,7 +294,7 @@ public final class RootCommand extends BaseCommand {
     protected void renderText(Report report) {
         super.renderText(report);
         if (!globals().quiet()) {
-            report.advisories().forEach(a -> ctx.out().println("  advisory " + a));
+            report.advisories().forEach(a -> ctx.out().println("  advisory " + CheckReports.describe(a)));
         }
     }
 

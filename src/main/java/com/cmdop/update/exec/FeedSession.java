@@ -40,12 +40,23 @@ public final class FeedSession {
     public static SignedFeed open(Machine machine, Map<String, String> env, Clock clock, Instant now, String actor,
             String runId, FeedTimeouts timeouts) {
         Settings s = machine.settings();
-        String source = machine.paths().config().toString();
         if (s.feed() == null) {
-            throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, source, "update.feed",
-                    "is not set, and there is no default: set it to the publisher's feed (https://..., a file:// URL "
-                            + "or a directory), e.g. with 'cmdop-update converge --state -' and 'feed: URL'");
+            throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, machine.paths().config().toString(),
+                    "update.feed", "is not set, and there is no default: set it to the publisher's feed (https://..., "
+                            + "a file:// URL or a directory), e.g. with 'cmdop-update converge --state -' and 'feed: URL'");
         }
+        MinisignVerifier verifier = verifier(machine);
+        FeedLocation location = FeedLocation.parse(s.feed());
+        Path data = machine.paths().dataDir(s);
+        FeedClient client = FeedClient.open(location, timeouts, env);
+        return new SignedFeed(client, verifier, SequenceStore.load(data.resolve(TRUST_FILE)),
+                new ValidatorCache(data.resolve(FEED_CACHE_DIR)), tamperLog(machine, clock, actor, runId), now);
+    }
+
+    /** A verifier for the keys in {@code update.trusted_keys}; none configured is an error naming the key. */
+    public static MinisignVerifier verifier(Machine machine) {
+        Settings s = machine.settings();
+        String source = machine.paths().config().toString();
         if (s.trustedKeys().isEmpty()) {
             throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, source, "update.trusted_keys",
                     "is empty, and there is no default: add the publisher's minisign public key (the base64 line of "
@@ -56,13 +67,13 @@ public final class FeedSession {
             keys.add(MinisignPublicKey.parse(s.trustedKeys().get(i), source, "update.trusted_keys[" + i + "]",
                     ErrorCode.INVALID_CONFIG));
         }
-        FeedLocation location = FeedLocation.parse(s.feed());
-        Path data = machine.paths().dataDir(s);
-        TamperLog tamper = new TamperLog(new AgentLog(machine.paths().agentLog(s), clock),
+        return new MinisignVerifier(TrustedKeys.of(keys));
+    }
+
+    /** Where refusals are logged on this machine. */
+    public static TamperLog tamperLog(Machine machine, Clock clock, String actor, String runId) {
+        Settings s = machine.settings();
+        return new TamperLog(new AgentLog(machine.paths().agentLog(s), clock),
                 new AuditLog(machine.paths().auditLog(s), clock, actor, runId));
-        FeedClient client = FeedClient.open(location, timeouts, env);
-        return new SignedFeed(client, new MinisignVerifier(TrustedKeys.of(keys)),
-                SequenceStore.load(data.resolve(TRUST_FILE)), new ValidatorCache(data.resolve(FEED_CACHE_DIR)),
-                tamper, now);
     }
 }
