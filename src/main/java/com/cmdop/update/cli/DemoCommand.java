@@ -1,7 +1,11 @@
 package com.cmdop.update.cli;
 
 import com.cmdop.update.AppContext;
+import com.cmdop.update.demo.DemoRunner;
 import com.cmdop.update.demo.DemoStep;
+import com.cmdop.update.demo.InstallWalkthrough;
+import com.cmdop.update.demo.SettingsWalkthrough;
+import com.cmdop.update.demo.Text;
 import com.cmdop.update.error.ErrorCode;
 import com.cmdop.update.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
@@ -28,11 +32,12 @@ import picocli.CommandLine.Option;
         versionProvider = ToolVersion.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        header = "Walk through converge, drift checks, idempotence and bad input on a throwaway machine root.",
+        header = "Walk through converge, drift checks, a signed feed, updates, rollback, pins and failures on a throwaway root.",
         description = {"",
-            "Creates a sandbox machine root (a temp dir, or --dir), runs real cmdop-update commands against it",
-            "with --root, prints each command and its output, and removes the sandbox at the end (a --dir you",
-            "give is kept, so you can look around). Nothing outside the sandbox is touched."},
+            "Creates a sandbox (a temp dir, or --dir) with a machine root, a publisher key and a signed feed of",
+            "fake agent releases (shell scripts), runs real cmdop-update commands against it, prints each",
+            "command and its output, and removes the sandbox at the end (a --dir you give is kept, so you can",
+            "look around). Nothing outside the sandbox is touched. Needs /bin/sh for the fake agents."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {"  cmdop-update demo", "  cmdop-update demo --dir /tmp/cmdop-demo   keep the sandbox to inspect it"})
@@ -53,49 +58,11 @@ public final class DemoCommand extends BaseCommand {
     protected void run(Report report) {
         Path sandbox = sandbox();
         Path root = sandbox.resolve("machine");
-        List<DemoStep> steps = new ArrayList<>();
         boolean text = !globals().json() && !globals().quiet();
+        Runner runner = new Runner(text);
         try {
-            Files.createDirectories(root.resolve("etc/cmdop"));
-            Path config = root.resolve("etc/cmdop/config.yaml");
-            Files.writeString(config, """
-                    # CMDOP agent configuration (the agent's own keys live beside update:)
-                    agent:
-                      name: web-01
-
-                    update:
-                      channel: stable   # stable | beta | nightly
-                      auto: false
-                    """);
-            Path desired = sandbox.resolve("desired.yaml");
-            Files.writeString(desired, "channel: beta\nauto: true\ninterval: 12h\n");
-            Path bad = sandbox.resolve("bad.yaml");
-            Files.writeString(bad, "channel: beta\ninterval: 5\n");
-            String r = root.toString();
-            say(text, "cmdop-update demo: a throwaway machine root at " + root);
-            say(text, "Desired state " + desired + ":\n" + indent(Files.readString(desired)));
-
-            steps.add(step(text, "1. Drift check: what would converge change? (changes nothing; exit 2 = drift)",
-                    2, "--root", r, "converge", "--state", desired.toString(), "--check", "--detailed-exitcode"));
-            steps.add(step(text, "2. Converge: apply the desired state", 0,
-                    "--root", r, "converge", "--state", desired.toString()));
-            say(text, "config.yaml now (comments, order and the agent's keys are kept):\n"
-                    + indent(Files.readString(config)));
-            String before = Files.readString(config) + Files.getLastModifiedTime(config);
-            steps.add(step(text, "3. Converge again: idempotent, nothing to do, nothing written (exit 0)", 0,
-                    "--root", r, "converge", "--state", desired.toString(), "--detailed-exitcode"));
-            say(text, "config.yaml untouched by the second run: "
-                    + before.equals(Files.readString(config) + Files.getLastModifiedTime(config)));
-            steps.add(step(text, "4. Drift check again: in sync (exit 0)", 0,
-                    "--root", r, "converge", "--state", desired.toString(), "--check", "--detailed-exitcode"));
-            say(text, "Bad input " + bad + ":\n" + indent(Files.readString(bad)));
-            steps.add(step(text, "5. Bad input: a clear error naming the key, exit 65, nothing changed", 65,
-                    "--root", r, "converge", "--state", bad.toString()));
-            steps.add(step(text, "6. Status: settings, schedule and paths (read-only)", 0, "--root", r, "status"));
-            steps.add(step(text, "7. The same as JSON for scripts: the drift check's envelope", 0,
-                    "--root", r, "converge", "--state", desired.toString(), "--check", "--json"));
-            say(text, "Agent log lines (" + root.resolve("var/log/cmdop/agent.log") + "):\n"
-                    + indent(Files.readString(root.resolve("var/log/cmdop/agent.log"))));
+            SettingsWalkthrough.run(runner, sandbox, root);
+            InstallWalkthrough.run(runner, sandbox, root);
         } catch (IOException e) {
             throw AtomicFiles.ioFailure("prepare the demo sandbox in", sandbox, e);
         } finally {
@@ -103,8 +70,9 @@ public final class DemoCommand extends BaseCommand {
                 deleteTree(sandbox);
             }
         }
+        List<DemoStep> steps = runner.steps;
         boolean ok = steps.stream().allMatch(DemoStep::asExpected);
-        say(text, ok ? "Demo finished: every step behaved as described."
+        runner.say(ok ? "Demo finished: every step behaved as described."
                 + (dir == null ? " The sandbox was removed." : " The sandbox is kept at " + sandbox + ".")
                 : "Demo finished with unexpected results: see the steps above.");
         report.msg(ok ? "demo finished: " + steps.size() + " steps as described" : "demo had unexpected results");
@@ -113,6 +81,43 @@ public final class DemoCommand extends BaseCommand {
         if (!ok) {
             throw new UpdateException(ErrorCode.INTERNAL, "the demo's steps did not behave as described; this is a bug",
                     Map.of("steps", steps.stream().filter(s -> !s.asExpected()).map(DemoStep::title).toList()));
+        }
+    }
+
+    /** Runs each step in-process through the same CommandLine factory as the CLI and prints it. */
+    private final class Runner implements DemoRunner {
+        private final boolean text;
+        private final List<DemoStep> steps = new ArrayList<>();
+
+        Runner(boolean text) {
+            this.text = text;
+        }
+
+        @Override
+        public DemoStep step(String title, int expected, String... args) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+            int exit = CliFactory.run(ctx.withStreams(new ByteArrayInputStream(new byte[0]), ps, ps), args);
+            DemoStep step = new DemoStep(title, "cmdop-update " + String.join(" ", args), exit, expected,
+                    out.toString(StandardCharsets.UTF_8));
+            steps.add(step);
+            if (text) {
+                ctx.out().println();
+                ctx.out().println("== " + title);
+                ctx.out().println("$ " + step.command());
+                ctx.out().print(Text.indent(step.output()));
+                ctx.out().println("(exit " + exit + (step.asExpected() ? "" : ", expected " + expected) + ")");
+                ctx.out().flush();
+            }
+            return step;
+        }
+
+        @Override
+        public void say(String s) {
+            if (text) {
+                ctx.out().println();
+                ctx.out().println(s);
+            }
         }
     }
 
@@ -137,36 +142,6 @@ public final class DemoCommand extends BaseCommand {
         } catch (IOException e) {
             throw AtomicFiles.ioFailure("create the demo sandbox", dir == null ? Path.of("tmp") : dir, e);
         }
-    }
-
-    private DemoStep step(boolean text, String title, int expected, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        AppContext child = ctx.withStreams(new ByteArrayInputStream(new byte[0]), ps, ps);
-        int exit = CliFactory.run(child, args);
-        String command = "cmdop-update " + String.join(" ", args);
-        DemoStep step = new DemoStep(title, command, exit, expected, out.toString(StandardCharsets.UTF_8));
-        if (text) {
-            ctx.out().println();
-            ctx.out().println("== " + title);
-            ctx.out().println("$ " + command);
-            ctx.out().print(indent(step.output()));
-            ctx.out().println("(exit " + exit + (step.asExpected() ? "" : ", expected " + expected) + ")");
-        }
-        return step;
-    }
-
-    private void say(boolean text, String s) {
-        if (text) {
-            ctx.out().println();
-            ctx.out().println(s);
-        }
-    }
-
-    private static String indent(String s) {
-        StringBuilder b = new StringBuilder();
-        s.lines().forEach(l -> b.append("    ").append(l).append('\n'));
-        return b.toString();
     }
 
     private static void deleteTree(Path p) {

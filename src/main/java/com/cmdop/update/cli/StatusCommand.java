@@ -13,6 +13,7 @@ import com.cmdop.update.state.StateStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -131,11 +132,18 @@ public final class StatusCommand extends BaseCommand {
         print(out, "schedule", report.extra("schedule"));
         print(out, "agent", report.agent());
         print(out, "paths", report.extra("paths"));
-        Object q = report.extra("quarantined");
-        out.println("quarantined: " + (q == null || ((java.util.List<?>) q).isEmpty() ? "none" : q));
+        List<Map<String, Object>> q = quarantinedOf(report);
+        out.println("quarantined: " + (q.isEmpty() ? "none" : ""));
+        q.forEach(e -> out.println("  " + e.get("version") + ": " + e.get("reason") + " (since " + e.get("since") + ")"));
         Object last = report.extra("last_change");
         out.println("last change: " + (last == null ? "none recorded" : last));
         out.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> quarantinedOf(Report report) {
+        Object q = report.extra("quarantined");
+        return q == null ? List.of() : (List<Map<String, Object>>) q;
     }
 
     @SuppressWarnings("unchecked")

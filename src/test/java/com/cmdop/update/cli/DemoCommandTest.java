@@ -23,6 +23,8 @@ class DemoCommandTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("== 1. Drift check").contains("(exit 2)").contains("(exit 65)")
                 .contains("config.yaml untouched by the second run: true")
+                .contains("(exit 81)").contains("(exit 80)").contains("tamper-detected reason=HASH_MISMATCH")
+                .contains("installed v1.1.0 (verified); previous v1.0.0")
                 .contains("Demo finished: every step behaved as described.");
         assertThat(countDemoDirs(tmpdir)).isEqualTo(before);
     }
@@ -33,7 +35,7 @@ class DemoCommandTest {
         Cli.Result r = new Cli().run("demo", "--dir", dir.toString(), "--json");
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode j = r.json();
-        assertThat(j.get("steps")).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(j.get("steps")).hasSizeGreaterThanOrEqualTo(24);
         j.get("steps").forEach(s -> assertThat(s.get("exit_code")).isEqualTo(s.get("expected_exit_code")));
         assertThat(dir.resolve("machine/etc/cmdop/config.yaml")).exists();
     }
