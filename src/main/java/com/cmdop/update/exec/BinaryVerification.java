@@ -10,7 +10,7 @@ import com.cmdop.update.release.Version;
 import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.feed.FeedLimits;
 import com.cmdop.update.release.feed.Validators;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.Sha256Sums;
 import com.cmdop.update.trust.MinisignSignature;
 import com.cmdop.update.trust.MinisignVerifier;
@@ -57,7 +57,7 @@ public final class BinaryVerification {
 
     /** Reads a SHA256SUMS and its .minisig from disk. */
     public static SignedSums fromFile(Path sums) {
-        Path sig = sums.resolveSibling(sums.getFileName() + FeedPaths.SIG);
+        Path sig = sums.resolveSibling(sums.getFileName() + FeedLayout.SIG);
         for (Path p : List.of(sums, sig)) {
             if (!Files.isRegularFile(p)) {
                 throw new InvalidInputException(ErrorCode.INVALID_INPUT, p + ": no such file; --verify needs a "
@@ -77,9 +77,9 @@ public final class BinaryVerification {
 
     /** Fetches {@code releases/<version>/SHA256SUMS} and its signature from the feed. */
     public static SignedSums fromFeed(FeedClient client, Version version) {
-        String path = FeedPaths.sha256sums(version);
+        String path = FeedLayout.sha256sums(version);
         byte[] sums = client.fetch(path, Sha256Sums.MAX_BYTES, Validators.NONE).bytes();
-        byte[] sig = client.fetch(FeedPaths.signatureOf(path), FeedLimits.SIGNATURE_MAX_BYTES, Validators.NONE).bytes();
+        byte[] sig = client.fetch(FeedLayout.signatureOf(path), FeedLimits.SIGNATURE_MAX_BYTES, Validators.NONE).bytes();
         return new SignedSums(client.location() + "/" + path, sums, sig);
     }
 
@@ -110,7 +110,7 @@ public final class BinaryVerification {
                     throw e;
                 }
                 VerifiedSignature signature = verifier.verify(s.sums(), MinisignSignature.parse(s.signature(),
-                        s.source() + FeedPaths.SIG), s.source());
+                        s.source() + FeedLayout.SIG), s.source());
                 Sha256Sums sums = Sha256Sums.parse(s.sums(), s.source());
                 searched.add(s.source());
                 String name = file.getFileName().toString();

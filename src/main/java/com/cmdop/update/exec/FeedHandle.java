@@ -5,7 +5,7 @@ import com.cmdop.update.error.UpdateException;
 import com.cmdop.update.release.SignedFeed;
 import com.cmdop.update.release.Version;
 import com.cmdop.update.release.feed.FeedTimeouts;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.state.Machine;
@@ -79,7 +79,7 @@ final class FeedHandle implements AutoCloseable {
             } catch (UpdateException e) {
                 if (e.code() == ErrorCode.FEED_UNAVAILABLE && Integer.valueOf(404).equals(e.details().get("status"))) {
                     throw new UpdateException(ErrorCode.VERSION_NOT_FOUND, "version " + v + " is not in the feed "
-                            + feed().location() + " (no " + FeedPaths.releaseManifest(v) + "); check the version, "
+                            + feed().location() + " (no " + FeedLayout.releaseManifest(v) + "); check the version, "
                             + "or whether it was published", Map.of("version", v.toString()), e);
                 }
                 throw e;

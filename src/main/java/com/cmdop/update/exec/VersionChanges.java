@@ -6,7 +6,7 @@ import com.cmdop.update.install.InstallResult;
 import com.cmdop.update.install.Installer;
 import com.cmdop.update.release.SignedFeed;
 import com.cmdop.update.release.Version;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 
@@ -30,7 +30,7 @@ final class VersionChanges {
     InstallResult install(Version version) {
         FeedHandle.Resolved r = feed.resolve(version, platform);
         ReleaseManifest.Artifact artifact = r.artifact();
-        String path = FeedPaths.artifact(version, artifact.file());
+        String path = FeedLayout.artifact(version, artifact.file());
         ExpectedArtifact expected = new ExpectedArtifact(version, artifact.length(), artifact.sha256(), r.keyId());
         SignedFeed signed = feed.feed();
         InstallResult result = new Installer(env).install(expected,

@@ -6,7 +6,7 @@ import com.cmdop.update.error.InvalidInputException;
 import com.cmdop.update.lock.RunLock;
 import com.cmdop.update.release.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.state.Channel;
 import java.nio.file.Path;
@@ -114,14 +114,14 @@ public final class ChannelPublisher {
             for (Channel c : channels) {
                 ChannelManifest old = feed.readChannel(c, key).map(Feed.VerifiedChannel::manifest)
                         .orElseThrow(() -> new InvalidInputException(ErrorCode.INVALID_INPUT, "channel " + c
-                                + " has no manifest in " + feed.file(FeedPaths.channel(c)) + " to re-sign; point it"
+                                + " has no manifest in " + feed.file(FeedLayout.channel(c)) + " to re-sign; point it"
                                 + " at a release first with release promote", Map.of("field", "--channel")));
                 Feed.VerifiedRelease release = feed.readRelease(old.version(), key)
                         .orElseThrow(() -> Feed.versionNotFound(feed, old.version()));
                 if (!release.sha256().equals(old.releaseSha256())) {
-                    throw new IntegrityException(ErrorCode.HASH_MISMATCH, feed.file(FeedPaths.channel(c)) + " points"
+                    throw new IntegrityException(ErrorCode.HASH_MISMATCH, feed.file(FeedLayout.channel(c)) + " points"
                             + " at release_sha256 " + old.releaseSha256() + ", but "
-                            + feed.file(FeedPaths.releaseManifest(old.version())) + " has SHA-256 " + release.sha256()
+                            + feed.file(FeedLayout.releaseManifest(old.version())) + " has SHA-256 " + release.sha256()
                             + "; the release was re-published under the same version; promote it again with release"
                             + " promote instead of re-signing; nothing was changed",
                             Map.of("channel", c.id(), "expected_sha256", old.releaseSha256(),
@@ -156,12 +156,12 @@ public final class ChannelPublisher {
 
     /** The manifest and its signature, renamed one right after the other. */
     private static List<String> write(Feed feed, SigningKey key, ChannelManifest manifest, Instant now) {
-        String path = FeedPaths.channel(manifest.channel());
+        String path = FeedLayout.channel(manifest.channel());
         byte[] bytes = manifest.toBytes();
         byte[] sig = key.sign(bytes, manifest.channel().id() + ".json", now);
         FeedFiles.writeTogether(List.of(
                 new FeedFiles.Content(feed.file(path), bytes, FeedFiles.PUBLIC_FILE),
-                new FeedFiles.Content(feed.file(FeedPaths.signatureOf(path)), sig, FeedFiles.PUBLIC_FILE)));
-        return List.of(path, FeedPaths.signatureOf(path));
+                new FeedFiles.Content(feed.file(FeedLayout.signatureOf(path)), sig, FeedFiles.PUBLIC_FILE)));
+        return List.of(path, FeedLayout.signatureOf(path));
     }
 }

@@ -8,7 +8,7 @@ import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.lock.RunLock;
 import com.cmdop.update.release.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.release.manifest.Sha256Sums;
@@ -50,7 +50,7 @@ public final class Feed {
         return root;
     }
 
-    /** A feed-relative path ({@link FeedPaths}) as a file. */
+    /** A feed-relative path ({@link FeedLayout}) as a file. */
     Path file(String relative) {
         return root.resolve(relative);
     }
@@ -88,8 +88,8 @@ public final class Feed {
      * {@code release.json.minisig}, which publish writes last). Present but not verifying: exit 80.
      */
     Optional<VerifiedRelease> readRelease(Version version, SigningKey key) {
-        String path = FeedPaths.releaseManifest(version);
-        Optional<byte[]> sig = FeedFiles.readIfExists(file(FeedPaths.signatureOf(path)),
+        String path = FeedLayout.releaseManifest(version);
+        Optional<byte[]> sig = FeedFiles.readIfExists(file(FeedLayout.signatureOf(path)),
                 MinisignSignature.MAX_FILE_BYTES, "signature");
         if (sig.isEmpty()) {
             return Optional.empty();
@@ -109,15 +109,15 @@ public final class Feed {
 
     /** The channel's current manifest, or empty when the channel was never published. */
     Optional<VerifiedChannel> readChannel(Channel channel, SigningKey key) {
-        String path = FeedPaths.channel(channel);
+        String path = FeedLayout.channel(channel);
         Optional<byte[]> bytes = FeedFiles.readIfExists(file(path), MAX_CHANNEL_JSON_BYTES, "channel manifest");
-        Optional<byte[]> sig = FeedFiles.readIfExists(file(FeedPaths.signatureOf(path)),
+        Optional<byte[]> sig = FeedFiles.readIfExists(file(FeedLayout.signatureOf(path)),
                 MinisignSignature.MAX_FILE_BYTES, "signature");
         if (bytes.isEmpty() && sig.isEmpty()) {
             return Optional.empty();
         }
         if (bytes.isEmpty() || sig.isEmpty()) {
-            String missing = bytes.isEmpty() ? path : FeedPaths.signatureOf(path);
+            String missing = bytes.isEmpty() ? path : FeedLayout.signatureOf(path);
             throw new InvalidInputException(ErrorCode.INVALID_INPUT, file(missing) + " is missing while its"
                     + " partner exists; restore it from a backup so that the channel's sequence is known",
                     Map.of("path", file(missing).toString()));
@@ -135,9 +135,9 @@ public final class Feed {
     List<Channel> existingChannels() {
         List<Channel> out = new ArrayList<>();
         for (Channel c : Channel.values()) {
-            Path p = file(FeedPaths.channel(c));
+            Path p = file(FeedLayout.channel(c));
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)
-                    || Files.exists(file(FeedPaths.signatureOf(FeedPaths.channel(c))), LinkOption.NOFOLLOW_LINKS)) {
+                    || Files.exists(file(FeedLayout.signatureOf(FeedLayout.channel(c))), LinkOption.NOFOLLOW_LINKS)) {
                 out.add(c);
             }
         }
@@ -154,7 +154,7 @@ public final class Feed {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(releases)) {
             for (Path d : dirs) {
                 String name = d.getFileName().toString();
-                if (Version.isValid(name) && Files.isRegularFile(d.resolve(FeedPaths.RELEASE_JSON + FeedPaths.SIG))) {
+                if (Version.isValid(name) && Files.isRegularFile(d.resolve(FeedLayout.RELEASE_JSON + FeedLayout.SIG))) {
                     out.add(Version.parse(name));
                 }
             }
@@ -174,11 +174,11 @@ public final class Feed {
         Version v = release.version();
         for (ReleaseManifest.Artifact a : release.manifest().artifacts()) {
             if (!ReleaseManifest.BARE_NAME.matcher(a.file()).matches()) {
-                throw new IntegrityException(ErrorCode.BAD_PATH, file(FeedPaths.releaseManifest(v)) + ": artifact "
+                throw new IntegrityException(ErrorCode.BAD_PATH, file(FeedLayout.releaseManifest(v)) + ": artifact "
                         + a.platform() + " names '" + a.file() + "', which is not a bare file name",
-                        Map.of("path", file(FeedPaths.releaseManifest(v)).toString(), "file", a.file()));
+                        Map.of("path", file(FeedLayout.releaseManifest(v)).toString(), "file", a.file()));
             }
-            Path p = file(FeedPaths.artifact(v, a.file()));
+            Path p = file(FeedLayout.artifact(v, a.file()));
             if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidInputException(ErrorCode.INVALID_INPUT, p + " is missing (release.json lists it"
                         + " for " + a.platform() + "); re-run the same release publish to restore it",
@@ -193,7 +193,7 @@ public final class Feed {
             }
             Sha256.requireMatch(a.sha256(), m, p.toString());
         }
-        String sumsPath = FeedPaths.sha256sums(v);
+        String sumsPath = FeedLayout.sha256sums(v);
         byte[] sums = FeedFiles.readIfExists(file(sumsPath), Sha256Sums.MAX_BYTES,
                 "SHA256SUMS").orElseThrow(() -> new InvalidInputException(ErrorCode.INVALID_INPUT, file(sumsPath)
                         + " is missing; re-run the same release publish to restore it",
@@ -207,10 +207,10 @@ public final class Feed {
                     + " sha256sums_sha256 that release.json signed; re-run the same release publish to restore it;"
                     + " nothing was changed", details);
         }
-        byte[] sumsSig = FeedFiles.readIfExists(file(FeedPaths.signatureOf(sumsPath)), MinisignSignature.MAX_FILE_BYTES,
+        byte[] sumsSig = FeedFiles.readIfExists(file(FeedLayout.signatureOf(sumsPath)), MinisignSignature.MAX_FILE_BYTES,
                 "signature").orElseThrow(() -> new InvalidInputException(ErrorCode.INVALID_INPUT,
-                        file(FeedPaths.signatureOf(sumsPath)) + " is missing; re-run the same release publish to"
-                                + " restore it", Map.of("path", file(FeedPaths.signatureOf(sumsPath)).toString())));
+                        file(FeedLayout.signatureOf(sumsPath)) + " is missing; re-run the same release publish to"
+                                + " restore it", Map.of("path", file(FeedLayout.signatureOf(sumsPath)).toString())));
         verify(sums, sumsSig, sumsPath, key);
     }
 
@@ -218,7 +218,7 @@ public final class Feed {
     void verify(byte[] data, byte[] sig, String path, SigningKey key) {
         String source = file(path).toString();
         try {
-            key.verifier().verify(data, sig, source + FeedPaths.SIG);
+            key.verifier().verify(data, sig, source + FeedLayout.SIG);
         } catch (IntegrityException e) {
             Object signer = e.details().get("key_id");
             String why = e.code() == ErrorCode.UNKNOWN_KEY
@@ -239,8 +239,8 @@ public final class Feed {
 
     static UpdateException versionNotFound(Feed feed, Version version) {
         List<String> versions = feed.publishedVersions().stream().map(Version::toString).toList();
-        String dir = feed.file(FeedPaths.releaseDir(version)).toString();
-        String state = Files.isDirectory(feed.file(FeedPaths.releaseDir(version)))
+        String dir = feed.file(FeedLayout.releaseDir(version)).toString();
+        String state = Files.isDirectory(feed.file(FeedLayout.releaseDir(version)))
                 ? dir + " is incomplete (no release.json.minisig): re-run release publish for it"
                 : "there is no " + dir + ": publish it first with release publish";
         return new UpdateException(ErrorCode.VERSION_NOT_FOUND, "version " + version + " is not published in "

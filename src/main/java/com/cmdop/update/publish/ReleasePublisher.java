@@ -5,7 +5,7 @@ import com.cmdop.update.error.IntegrityException;
 import com.cmdop.update.error.InvalidInputException;
 import com.cmdop.update.lock.RunLock;
 import com.cmdop.update.release.Version;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
@@ -190,35 +190,35 @@ public final class ReleasePublisher {
     private static Feed.VerifiedRelease writeRelease(Feed feed, SigningKey key, Request request, List<Planned> planned,
             List<ReleaseManifest.Advisory> advisories, byte[] sumsBytes, Instant now, List<String> files) {
         Version v = request.version();
-        FeedFiles.createDirectories(feed.file(FeedPaths.releaseDir(v)), FeedFiles.PUBLIC_DIR);
+        FeedFiles.createDirectories(feed.file(FeedLayout.releaseDir(v)), FeedFiles.PUBLIC_DIR);
         for (Planned p : planned) {
             copyArtifact(feed, v, p, files);
         }
-        String sumsPath = FeedPaths.sha256sums(v);
+        String sumsPath = FeedLayout.sha256sums(v);
         FeedFiles.writeTogether(List.of(
                 new FeedFiles.Content(feed.file(sumsPath), sumsBytes, FeedFiles.PUBLIC_FILE),
-                new FeedFiles.Content(feed.file(FeedPaths.signatureOf(sumsPath)),
-                        key.sign(sumsBytes, FeedPaths.SHA256SUMS, now), FeedFiles.PUBLIC_FILE)));
+                new FeedFiles.Content(feed.file(FeedLayout.signatureOf(sumsPath)),
+                        key.sign(sumsBytes, FeedLayout.SHA256SUMS, now), FeedFiles.PUBLIC_FILE)));
         files.add(sumsPath);
-        files.add(FeedPaths.signatureOf(sumsPath));
+        files.add(FeedLayout.signatureOf(sumsPath));
 
         ReleaseManifest manifest = new ReleaseManifest(ManifestJson.SCHEMA, ManifestJson.PRODUCT, v,
                 now.truncatedTo(ChronoUnit.SECONDS), planned.stream().map(Planned::artifact).toList(),
                 Sha256.hex(sumsBytes), advisories, request.notes());
         byte[] bytes = manifest.toBytes();
-        String path = FeedPaths.releaseManifest(v);
+        String path = FeedLayout.releaseManifest(v);
         FeedFiles.writeTogether(List.of(
                 new FeedFiles.Content(feed.file(path), bytes, FeedFiles.PUBLIC_FILE),
-                new FeedFiles.Content(feed.file(FeedPaths.signatureOf(path)),
-                        key.sign(bytes, FeedPaths.RELEASE_JSON, now), FeedFiles.PUBLIC_FILE)));
+                new FeedFiles.Content(feed.file(FeedLayout.signatureOf(path)),
+                        key.sign(bytes, FeedLayout.RELEASE_JSON, now), FeedFiles.PUBLIC_FILE)));
         files.add(path);
-        files.add(FeedPaths.signatureOf(path));
+        files.add(FeedLayout.signatureOf(path));
         return new Feed.VerifiedRelease(v, bytes, Sha256.hex(bytes), manifest);
     }
 
     /** Copies an artifact unless the feed already holds exactly these bytes (an interrupted earlier run). */
     private static void copyArtifact(Feed feed, Version v, Planned p, List<String> files) {
-        String rel = FeedPaths.artifact(v, p.fileName());
+        String rel = FeedLayout.artifact(v, p.fileName());
         Path target = feed.file(rel);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
             Sha256.Measurement there = FeedFiles.measure(target, Feed.MAX_ARTIFACT_BYTES);
@@ -268,7 +268,7 @@ public final class ReleasePublisher {
             differences.add("the notes differ (published: " + quote(m.notes()) + "; given: " + quote(notes) + ")");
         }
         if (!differences.isEmpty()) {
-            Path dir = feed.file(FeedPaths.releaseDir(m.version()));
+            Path dir = feed.file(FeedLayout.releaseDir(m.version()));
             throw new InvalidInputException(ErrorCode.INVALID_INPUT, m.version() + " is already published in " + dir
                     + " with different content: " + String.join("; ", differences) + ". A published version is"
                     + " immutable (machines may have installed it): publish a new version instead; nothing was"
@@ -296,7 +296,7 @@ public final class ReleasePublisher {
         for (Planned p : planned) {
             copyArtifact(feed, v, p, files);
         }
-        String sumsPath = FeedPaths.sha256sums(v);
+        String sumsPath = FeedLayout.sha256sums(v);
         String signed = release.manifest().sha256sumsSha256();
         Optional<byte[]> sumsThere = FeedFiles.readIfExists(feed.file(sumsPath), Sha256Sums.MAX_BYTES, "SHA256SUMS");
         byte[] sums = sumsThere.orElse(null);
@@ -311,7 +311,7 @@ public final class ReleasePublisher {
             files.add(sumsPath);
             sums = sumsBytes;
         }
-        String sigPath = FeedPaths.signatureOf(sumsPath);
+        String sigPath = FeedLayout.signatureOf(sumsPath);
         Optional<byte[]> sig = FeedFiles.readIfExists(feed.file(sigPath), MinisignSignature
                 .MAX_FILE_BYTES, "signature");
         boolean sigValid = false;
@@ -324,7 +324,7 @@ public final class ReleasePublisher {
             }
         }
         if (!sigValid) {
-            FeedFiles.write(feed.file(sigPath), key.sign(sums, FeedPaths.SHA256SUMS, now), FeedFiles.PUBLIC_FILE);
+            FeedFiles.write(feed.file(sigPath), key.sign(sums, FeedLayout.SHA256SUMS, now), FeedFiles.PUBLIC_FILE);
             files.add(sigPath);
         }
     }

@@ -12,7 +12,7 @@ import com.cmdop.update.release.feed.FetchResult;
 import com.cmdop.update.release.feed.ValidatorCache;
 import com.cmdop.update.release.feed.Validators;
 import com.cmdop.update.release.manifest.ChannelManifest;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
@@ -70,7 +70,7 @@ public final class SignedFeed {
 
     /** The channel's current manifest; its sequence counts as seen once {@link #commit()} persists it. */
     public VerifiedChannel channel(Channel channel) {
-        String path = FeedPaths.channel(channel);
+        String path = FeedLayout.channel(channel);
         return guarded("check", channel.id(), () -> {
             Signed signed = fetchSigned(path, true);
             ChannelManifest m = parse(() -> ChannelManifest.parse(signed.bytes, path));
@@ -98,7 +98,7 @@ public final class SignedFeed {
      * null when the version was asked for by number ({@code --version}, {@code --pin}).
      */
     public VerifiedRelease release(Version version, String expectedSha256, String channelForLog) {
-        String path = FeedPaths.releaseManifest(version);
+        String path = FeedLayout.releaseManifest(version);
         return guarded("check", channelForLog, () -> {
             Signed signed = fetchSigned(path, false);
             String sha = Sha256.hex(signed.bytes);
@@ -182,12 +182,12 @@ public final class SignedFeed {
                 return;
             }
             cache.store(location(), path, bytes, manifest.validators());
-            cache.store(location(), FeedPaths.signatureOf(path), sigBytes, sig.validators());
+            cache.store(location(), FeedLayout.signatureOf(path), sigBytes, sig.validators());
         }
     }
 
     private Signed fetchSigned(String path, boolean conditional) {
-        String sigPath = FeedPaths.signatureOf(path);
+        String sigPath = FeedLayout.signatureOf(path);
         Optional<ValidatorCache.Entry> cachedManifest = conditional && cache != null
                 ? cache.read(location(), path) : Optional.empty();
         Optional<ValidatorCache.Entry> cachedSig = conditional && cache != null
@@ -212,7 +212,7 @@ public final class SignedFeed {
     }
 
     private VerifiedSignature verify(byte[] bytes, byte[] sigBytes, String path) {
-        MinisignSignature signature = MinisignSignature.parse(sigBytes, FeedPaths.signatureOf(path));
+        MinisignSignature signature = MinisignSignature.parse(sigBytes, FeedLayout.signatureOf(path));
         return verifier.verify(bytes, signature, path);
     }
 

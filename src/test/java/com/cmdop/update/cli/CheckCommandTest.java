@@ -3,7 +3,7 @@ package com.cmdop.update.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.release.Version;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.state.Channel;
 import com.cmdop.update.support.Cli;
@@ -143,6 +143,6 @@ class CheckCommandTest {
         check();
         String trust = Files.readString(root.resolve("var/lib/cmdop/update/trust.json"));
         assertThat(trust).contains(feed.key().keyId() + "/stable").contains("\"sequence\" : 1");
-        assertThat(feed.read(FeedPaths.channel(Channel.STABLE))).isNotEmpty();
+        assertThat(feed.read(FeedLayout.channel(Channel.STABLE))).isNotEmpty();
     }
 }

@@ -7,7 +7,7 @@ import com.cmdop.update.release.feed.FaultyFeedServer;
 import com.cmdop.update.release.feed.FaultyFeedServer.Fault;
 import com.cmdop.update.release.feed.FeedTimeouts;
 import com.cmdop.update.release.manifest.ChannelManifest;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
@@ -39,9 +39,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * nothing changed on the machine.
  */
 class HostileFeedTest {
-    private static final String CHANNEL = FeedPaths.channel(Channel.STABLE);
-    private static final String CHANNEL_SIG = FeedPaths.signatureOf(CHANNEL);
-    private static final String RELEASE = FeedPaths.releaseManifest(Version.parse("v1.2.4"));
+    private static final String CHANNEL = FeedLayout.channel(Channel.STABLE);
+    private static final String CHANNEL_SIG = FeedLayout.signatureOf(CHANNEL);
+    private static final String RELEASE = FeedLayout.releaseManifest(Version.parse("v1.2.4"));
 
     @TempDir
     Path root;
@@ -162,15 +162,15 @@ class HostileFeedTest {
     @Test
     void theBetaManifestServedAsStableIsTheWrongTarget() throws IOException {
         feed.point(Channel.BETA, "v1.2.4");
-        feed.write(CHANNEL, feed.read(FeedPaths.channel(Channel.BETA)));
-        feed.write(CHANNEL_SIG, feed.read(FeedPaths.signatureOf(FeedPaths.channel(Channel.BETA))));
+        feed.write(CHANNEL, feed.read(FeedLayout.channel(Channel.BETA)));
+        feed.write(CHANNEL_SIG, feed.read(FeedLayout.signatureOf(FeedLayout.channel(Channel.BETA))));
         refused(80, "WRONG_TARGET");
         assertCriticalLine("WRONG_TARGET");
     }
 
     @Test
     void aReleaseManifestOfAnotherVersionIsTheWrongTarget() throws IOException {
-        feed.write(RELEASE, feed.read(FeedPaths.releaseManifest(Version.parse("v1.2.3"))));
+        feed.write(RELEASE, feed.read(FeedLayout.releaseManifest(Version.parse("v1.2.3"))));
         feed.signFile(RELEASE, feed.key());
         // the channel pins the release bytes by hash, so re-point it at the swapped bytes to reach the check
         feed.point(Channel.STABLE, "v1.2.4");
@@ -200,7 +200,7 @@ class HostileFeedTest {
         ReleaseManifest m = new ReleaseManifest(ManifestJson.SCHEMA, ManifestJson.PRODUCT, v, Cli.NOW,
                 List.of(new ReleaseManifest.Artifact(Platform.current().toString(), file, 3, Sha256.hex(new byte[3]))),
                 Sha256.hex(new byte[0]), List.of(), "");
-        feed.writeSigned(FeedPaths.releaseManifest(v), m.toBytes());
+        feed.writeSigned(FeedLayout.releaseManifest(v), m.toBytes());
         feed.point(Channel.STABLE, "v1.2.6");
         refused(80, "BAD_PATH");
         assertCriticalLine("BAD_PATH");

@@ -3,7 +3,7 @@ package com.cmdop.update.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.release.Version;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.state.Channel;
 import com.cmdop.update.support.Cli;
@@ -81,7 +81,7 @@ class VerifyCommandTest {
     void anExplicitSumsFileIsUsedWithItsSignature() throws IOException {
         Path file = work.resolve("cmdop");
         Files.write(file, "agent 1.2.3".getBytes(StandardCharsets.UTF_8));
-        Path sums = feedDir.resolve(FeedPaths.sha256sums(Version.parse("v1.2.3")));
+        Path sums = feedDir.resolve(FeedLayout.sha256sums(Version.parse("v1.2.3")));
         Cli.Result r = verify(file.toString(), "--sums", sums.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.json().get("verified").get("version").asText()).isEqualTo("v1.2.3");
@@ -100,8 +100,8 @@ class VerifyCommandTest {
 
     @Test
     void sumsSignedByAnUntrustedKeyAreRefused() throws IOException {
-        Path sums = feedDir.resolve(FeedPaths.sha256sums(Version.parse("v1.2.4")));
-        feed.signFile(FeedPaths.sha256sums(Version.parse("v1.2.4")),
+        Path sums = feedDir.resolve(FeedLayout.sha256sums(Version.parse("v1.2.4")));
+        feed.signFile(FeedLayout.sha256sums(Version.parse("v1.2.4")),
                 com.cmdop.update.trust.MinisignSecretKey.generate(new java.security.SecureRandom()));
         Path file = work.resolve("cmdop");
         Files.write(file, AGENT);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.release.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
@@ -43,7 +43,7 @@ class FeedRoundTripTest {
 
     private byte[] verified(String relative) {
         byte[] data = PublishFixture.read(f.feedFile(relative));
-        verifier.verify(data, PublishFixture.read(f.feedFile(FeedPaths.signatureOf(relative))), relative);
+        verifier.verify(data, PublishFixture.read(f.feedFile(FeedLayout.signatureOf(relative))), relative);
         return data;
     }
 
@@ -52,11 +52,11 @@ class FeedRoundTripTest {
         f.publishOk("v1.3.0-beta.2", "--channel", "beta", "--advisory", "CMDOP-7:critical:Fix", "--notes", "n");
         Version v = Version.parse("v1.3.0-beta.2");
 
-        byte[] releaseBytes = verified(FeedPaths.releaseManifest(v));
+        byte[] releaseBytes = verified(FeedLayout.releaseManifest(v));
         ReleaseManifest release = ReleaseManifest.parse(releaseBytes, "release.json");
-        byte[] sumsBytes = verified(FeedPaths.sha256sums(v));
+        byte[] sumsBytes = verified(FeedLayout.sha256sums(v));
         Sha256Sums sums = Sha256Sums.parse(sumsBytes, "SHA256SUMS");
-        ChannelManifest channel = ChannelManifest.parse(verified(FeedPaths.channel(Channel.BETA)), "beta.json");
+        ChannelManifest channel = ChannelManifest.parse(verified(FeedLayout.channel(Channel.BETA)), "beta.json");
 
         assertThat(release.schema()).isEqualTo(ManifestJson.SCHEMA);
         assertThat(release.product()).isEqualTo("cmdop");
@@ -67,7 +67,7 @@ class FeedRoundTripTest {
                 .containsExactly("linux-amd64", "linux-arm64");
         for (ReleaseManifest.Artifact a : release.artifacts()) {
             assertThat(a.file()).isEqualTo(Platform.parse(a.platform()).artifactFileName(v.toString()));
-            byte[] bytes = PublishFixture.read(f.feedFile(FeedPaths.artifact(v, a.file())));
+            byte[] bytes = PublishFixture.read(f.feedFile(FeedLayout.artifact(v, a.file())));
             assertThat(a.length()).isEqualTo(bytes.length);
             assertThat(a.sha256()).isEqualTo(Sha256.hex(bytes));
             assertThat(sums.lookup(a.file())).contains(a.sha256());

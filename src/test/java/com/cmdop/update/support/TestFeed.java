@@ -2,7 +2,7 @@ package com.cmdop.update.support;
 
 import com.cmdop.update.release.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
-import com.cmdop.update.release.manifest.FeedPaths;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
@@ -69,15 +69,15 @@ public final class TestFeed {
         StringBuilder sums = new StringBuilder();
         artifacts.forEach((platform, bytes) -> {
             String file = platform.artifactFileName(v.toString());
-            write(FeedPaths.artifact(v, file), bytes);
+            write(FeedLayout.artifact(v, file), bytes);
             arts.add(new ReleaseManifest.Artifact(platform.toString(), file, bytes.length, Sha256.hex(bytes)));
             sums.append(Sha256.hex(bytes)).append("  ").append(file).append('\n');
         });
         byte[] sumBytes = sums.toString().getBytes(StandardCharsets.UTF_8);
-        writeSigned(FeedPaths.sha256sums(v), sumBytes);
+        writeSigned(FeedLayout.sha256sums(v), sumBytes);
         ReleaseManifest m = new ReleaseManifest(ManifestJson.SCHEMA, ManifestJson.PRODUCT, v, now, arts,
                 Sha256.hex(sumBytes), List.of(advisories), "test release " + v);
-        writeSigned(FeedPaths.releaseManifest(v), m.toBytes());
+        writeSigned(FeedLayout.releaseManifest(v), m.toBytes());
         return m;
     }
 
@@ -96,8 +96,8 @@ public final class TestFeed {
         sequences.merge(channel, sequence, Math::max);
         Version v = Version.parse(version);
         ChannelManifest m = new ChannelManifest(ManifestJson.SCHEMA, ManifestJson.PRODUCT, channel, sequence, now,
-                expires, v, Sha256.hex(read(FeedPaths.releaseManifest(v))));
-        writeSigned(FeedPaths.channel(channel), m.toBytes());
+                expires, v, Sha256.hex(read(FeedLayout.releaseManifest(v))));
+        writeSigned(FeedLayout.channel(channel), m.toBytes());
         return m;
     }
 
@@ -110,7 +110,7 @@ public final class TestFeed {
     /** (Re-)signs a file in the feed with any key. */
     public void signFile(String path, MinisignSecretKey with) {
         String text = new MinisignSigner(with).sign(read(path), "timestamp:0\tfile:" + path + "\thashed").toFileText();
-        write(FeedPaths.signatureOf(path), text.getBytes(StandardCharsets.UTF_8));
+        write(FeedLayout.signatureOf(path), text.getBytes(StandardCharsets.UTF_8));
     }
 
     public byte[] read(String path) {

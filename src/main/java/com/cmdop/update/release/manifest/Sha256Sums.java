@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * most {@link #MAX_ENTRIES} lines and {@link #MAX_BYTES} bytes. The last newline is optional.
  */
 public final class Sha256Sums {
-    public static final String FILE_NAME = FeedPaths.SHA256SUMS;
+    public static final String FILE_NAME = FeedLayout.SHA256SUMS;
     /** Far above any release (one line per platform); bounds what a reader holds in memory. */
     public static final int MAX_ENTRIES = 1024;
     public static final int MAX_BYTES = 256 * 1024;

@@ -4,12 +4,12 @@ import com.cmdop.update.release.Version;
 import com.cmdop.update.state.Channel;
 
 /** The feed layout of SPEC section 7, as paths relative to the feed root. */
-public final class FeedPaths {
+public final class FeedLayout {
     public static final String SIG = ".minisig";
     public static final String RELEASE_JSON = "release.json";
     public static final String SHA256SUMS = "SHA256SUMS";
 
-    private FeedPaths() {}
+    private FeedLayout() {}
 
     public static String channel(Channel channel) {
         return "channels/" + channel.id() + ".json";
