@@ -31,7 +31,9 @@ import java.util.function.Function;
 /**
  * The one path of every mutating command (DESIGN.md): read the machine, plan, and, when there is
  * something to do and this is not a check, take the lock, read and plan again (another run may have
- * changed things while we waited), and execute. A machine in sync is never locked and never written.
+ * changed things while we waited), and execute. A machine in sync is never locked and never written,
+ * unless an interrupted run left a journal or a partial download: every mutating run finishes or undoes
+ * that first.
  */
 public final class Converger {
     private final AppContext ctx;
@@ -55,7 +57,9 @@ public final class Converger {
                 ctx.feedTimeouts())) {
             Version head = wantsChannelHead(machine, request) ? feed.channelHead() : null;
             Plan plan = Planner.plan(request.desired(), actual(machine, head));
-            if (plan.actions().isEmpty() || request.check()) {
+            boolean interrupted = Recovery.isNeeded(machine.paths().installPath(machine.settings()),
+                    machine.paths().dataDir(machine.settings()));
+            if ((plan.actions().isEmpty() && !interrupted) || request.check()) {
                 feed.commit();
                 List<ActionResult> planned = plan.actions().stream()
                         .map(a -> new ActionResult(a.id(), ActionResult.PLANNED, a.message())).toList();

@@ -63,7 +63,7 @@ public record InstallEnv(
     }
 
     public Path journalFile() {
-        return dataDir.resolve("journal.json");
+        return dataDir.resolve(Journal.FILE_NAME);
     }
 
     public Path versionsDir() {

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param keyId   the key that signed {@code to} (install), for the logs
  */
 public record Journal(String op, Phase phase, Instant started, Binary from, Binary to, String keyId) {
+    public static final String FILE_NAME = "journal.json";
     public static final String INSTALL = "install";
     public static final String ROLLBACK = "rollback";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

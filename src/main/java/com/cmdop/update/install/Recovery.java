@@ -3,10 +3,13 @@ package com.cmdop.update.install;
 import com.cmdop.update.audit.AgentLog;
 import com.cmdop.update.error.UpdateException;
 import com.cmdop.update.service.HeartbeatWatcher;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * What every mutating run does first, under the run lock: finish or undo an interrupted install or
@@ -30,6 +33,25 @@ import java.util.Set;
 public final class Recovery {
     private final InstallEnv env;
     private final HeartbeatWatcher watcher;
+
+    /**
+     * Whether an interrupted run left something to finish or undo (a journal, a staging file). Read-only
+     * and cheap, so even a run that has nothing else to do can tell whether it must take the lock.
+     */
+    public static boolean isNeeded(Path installPath, Path dataDir) {
+        if (Files.exists(dataDir.resolve(Journal.FILE_NAME))) {
+            return true;
+        }
+        Path dir = installPath.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith(Staging.PREFIX));
+        } catch (IOException e) {
+            return true; // cannot tell: let the locked path look properly
+        }
+    }
 
     public Recovery(InstallEnv env) {
         this(env, HeartbeatWatcher.system(env.heartbeatFile()));

@@ -178,4 +178,24 @@ class ConvergeCommandTest {
         assertThat(cli.run("--root", root.toString(), "status").exit()).isZero();
         assertThat(Trees.snapshot(root)).isEqualTo(before);
     }
+
+    @Test
+    void aRunInSyncStillCleansUpAfterAnInterruptedRun() throws IOException {
+        converge("channel: stable\n");
+        Path leftover = root.resolve("usr/local/bin/.cmdop.staging-0123456789abcdef");
+        Files.createDirectories(leftover.getParent());
+        Files.writeString(leftover, "half a download");
+        Cli.Result r = converge("channel: stable\n", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(leftover).doesNotExist();
+    }
+
+    @Test
+    void aCheckNeverRecoversBecauseItChangesNothing() throws IOException {
+        Path leftover = root.resolve("usr/local/bin/.cmdop.staging-0123456789abcdef");
+        Files.createDirectories(leftover.getParent());
+        Files.writeString(leftover, "half a download");
+        assertThat(converge("channel: stable\n", "--check").exit()).isZero();
+        assertThat(leftover).exists();
+    }
 }
