@@ -12,6 +12,8 @@ import com.cmdop.update.release.Version;
 import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.Sha256Sums;
+import com.cmdop.update.install.InstallStatus;
+import com.cmdop.update.install.Quarantine;
 import com.cmdop.update.lock.RunLock;
 import com.cmdop.update.plan.VersionIntent;
 import com.cmdop.update.schedule.MachineIdentity;
@@ -21,6 +23,7 @@ import com.cmdop.update.state.StateStore;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.Set;
 import com.cmdop.update.exec.RunRequest;
 import com.cmdop.update.state.DesiredState;
@@ -305,8 +308,13 @@ public final class RootCommand extends BaseCommand {
         SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), now, RunRequest.CLI, RunIds.next(),
                 ctx.feedTimeouts());
         try (FeedClient ignored = feed.client()) {
-            UpdateCheck.Result r = UpdateCheck.run(machine.settings(), installed, Set.of(), feed, Platform.current());
+            InstallStatus install = AgentView.read(machine);
+            Set<Version> quarantined = install.quarantined().stream().map(Quarantine.Entry::version)
+                    .collect(Collectors.toSet());
+            UpdateCheck.Result r = UpdateCheck.run(machine.settings(), installed, quarantined, feed,
+                    Platform.current());
             CheckReports.fill(report, machine.settings(), r);
+            report.put("quarantined", AgentView.quarantined(install));
         }
     }
 

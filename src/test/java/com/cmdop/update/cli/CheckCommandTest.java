@@ -145,4 +145,25 @@ class CheckCommandTest {
         assertThat(trust).contains(feed.key().keyId() + "/stable").contains("\"sequence\" : 1");
         assertThat(feed.read(FeedLayout.channel(Channel.STABLE))).isNotEmpty();
     }
+
+    @Test
+    void aQuarantinedVersionIsNotReportedAsWaiting() throws IOException {
+        installed("v1.2.3");
+        Path q = root.resolve("var/lib/cmdop/update/quarantine.json");
+        com.cmdop.update.install.Quarantine.load(q.getParent()).add("v1.2.4", "failed its health check", Cli.NOW);
+        Cli.Result r = check("--detailed-exitcode");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("update_available").asBoolean()).isFalse();
+        assertThat(r.json().get("quarantined").findValuesAsText("version")).containsExactly("v1.2.4");
+        assertThat(r.json().get("warnings").toString()).contains("v1.2.4 is quarantined");
+    }
+
+    @Test
+    void aFileUrlFeedWorksLikeADirectory() throws IOException {
+        installed("v1.2.3");
+        writeConfig(feed.config("stable").replace("feed: " + feedDir, "feed: " + feedDir.toUri()));
+        Cli.Result r = check();
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("agent").get("available_version").asText()).isEqualTo("v1.2.4");
+    }
 }
