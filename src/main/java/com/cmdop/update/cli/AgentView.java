@@ -22,7 +22,9 @@ final class AgentView {
     static void fill(Report report, Machine machine) {
         InstallStatus s = read(machine);
         Map<String, Object> agent = report.agent();
-        agent.put("installed_version", s.installedVersion());
+        if (s.installedVersion() != null || !agent.containsKey("installed_version")) {
+            agent.put("installed_version", s.installedVersion());
+        }
         agent.put("installed_verified", s.installedVerified());
         agent.put("previous_version", s.previous() == null ? null : s.previous().version());
         agent.put("previous_expires", s.previous() == null ? null : s.previous().expires().toString());

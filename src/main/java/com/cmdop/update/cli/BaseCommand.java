@@ -44,11 +44,20 @@ public abstract class BaseCommand implements Callable<Integer> {
     /** Does the work and fills the report. */
     protected abstract void run(Report report);
 
+    /** The report of the run in progress, so a failure is reported with what was known (time, desired). */
+    private Report current;
+
     @Override
     public Integer call() {
         Report report = newReport(commandName());
+        current = report;
         run(report);
         return render(report);
+    }
+
+    /** The report being built when a failure happened, or null if none was started. */
+    Report currentReport() {
+        return current;
     }
 
     protected Report newReport(String command) {

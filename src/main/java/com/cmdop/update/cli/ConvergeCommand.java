@@ -71,10 +71,12 @@ public final class ConvergeCommand extends BaseCommand {
         report.checkMode(check);
         String source = state.equals("-") ? "stdin" : state;
         DesiredState desired = DesiredStateReader.parse(readState(), source);
+        report.desired(RunReports.desiredMap(desired));
         Machine machine = openMachine();
         RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
                 .run(machine, new RunRequest(desired, RunRequest.CONVERGE, check, offline));
         RunReports.fill(report, desired, outcome, check);
+        AgentView.fill(report, machine);
     }
 
     private String readState() {

@@ -31,16 +31,17 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         UpdateException error = typed(ex);
         if (cl.getCommand() instanceof BaseCommand command) {
             GlobalOptions g = command.globals();
-            return report(command.commandName(), command.checkMode(), error, g.json(), g.verbose() ? ex : null);
+            return report(command.currentReport(), command.commandName(), command.checkMode(), error, g.json(),
+                    g.verbose() ? ex : null);
         }
-        return report(cl.getCommandName(), false, error, args.contains("--json"), null);
+        return report(null, cl.getCommandName(), false, error, args.contains("--json"), null);
     }
 
     @Override
     public int handleParseException(ParameterException ex, String[] ignored) {
         String name = ex.getCommandLine().getCommandSpec().qualifiedName(" ");
         String hint = " (see " + name + " --help)";
-        return report(commandName(ex.getCommandLine()), false, new UpdateException(ErrorCode.USAGE,
+        return report(null, commandName(ex.getCommandLine()), false, new UpdateException(ErrorCode.USAGE,
                 ex.getMessage() + hint, Map.of()), args.contains("--json"), null);
     }
 
@@ -49,11 +50,13 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         return typed(ex).exitCode();
     }
 
-    private int report(String command, boolean checkMode, UpdateException error, boolean json, Throwable trace) {
+    /** @param started the command's report in progress (its start time, desired state), or null */
+    private int report(Report started, String command, boolean checkMode, UpdateException error, boolean json,
+            Throwable trace) {
         int exit = error.exitCode();
         if (json) {
-            Report r = new Report(command, ctx.clock().instant(), System.nanoTime()).error(error).inSync(false)
-                    .checkMode(checkMode).msg(error.getMessage());
+            Report r = (started != null ? started : new Report(command, ctx.clock().instant(), System.nanoTime()))
+                    .error(error).inSync(false).changed(false).checkMode(checkMode).msg(error.getMessage());
             Output.json(ctx.out(), r.toMap(exit));
         }
         ctx.err().println("cmdop-update: error: " + error.getMessage() + " [" + error.code() + "]");

@@ -376,9 +376,11 @@ public final class RootCommand extends BaseCommand {
             desired.put(SettingKey.PIN, null);
         }
         DesiredState state = DesiredState.of(desired);
+        report.desired(RunReports.desiredMap(state));
         Machine machine = openMachine();
         RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
                 .run(machine, new RunRequest(state, RunRequest.CLI, false, false));
         RunReports.fill(report, state, outcome, false);
+        AgentView.fill(report, machine);
     }
 }

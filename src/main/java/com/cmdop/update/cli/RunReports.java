@@ -29,7 +29,10 @@ final class RunReports {
                 .drift(outcome.plan().drift())
                 .actions(outcome.actions())
                 .msg(message(outcome, check));
-        report.agent().put("installed_version", text(outcome.versionAfter()));
+        report.agent().put("installed_version", text(check ? outcome.versionBefore() : outcome.versionAfter()));
+        if (outcome.channelHead() != null) {
+            report.agent().put("available_version", outcome.channelHead().toString());
+        }
         outcome.warnings().forEach(report::warn);
     }
 

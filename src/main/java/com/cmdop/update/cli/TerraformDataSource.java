@@ -58,6 +58,7 @@ final class TerraformDataSource {
                     .run(machine, new RunRequest(desired, RunRequest.CONVERGE, true, true));
             Report report = new Report("converge", ctx.clock().instant(), start);
             RunReports.fill(report, desired, outcome, true);
+            AgentView.fill(report, machine);
             ctx.out().println(Output.toJson(result(outcome, report), false));
             ctx.out().flush();
             return 0;
@@ -124,7 +125,8 @@ final class TerraformDataSource {
         out.put("interval", (String) SettingKey.INTERVAL.toJson(s.interval()));
         out.put("pin", s.pin() == null ? "" : s.pin().toString());
         out.put("installed_version", outcome.versionBefore() == null ? "" : outcome.versionBefore().toString());
-        out.put("previous_version", "");
+        Object previous = report.agent().get("previous_version");
+        out.put("previous_version", previous == null ? "" : previous.toString());
         out.put("tool_version", ToolVersion.version());
         out.put("result_json", Output.toJson(report.toMap(0), false));
         return out;

@@ -19,11 +19,13 @@ import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.SettingKey;
+import com.cmdop.update.state.Settings;
 import com.cmdop.update.state.StateStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.function.Function;
@@ -53,8 +55,8 @@ public final class Converger {
     public RunOutcome run(Machine machine, RunRequest request) {
         Instant now = ctx.clock().instant(); // fixed for the run: manifest expiry is judged against it
         String runId = RunIds.next();
-        try (FeedHandle feed = new FeedHandle(machine, ctx.env(), ctx.clock(), now, request.actor(), runId,
-                ctx.feedTimeouts())) {
+        try (FeedHandle feed = new FeedHandle(machine, converged(machine.settings(), request), ctx.env(), ctx.clock(),
+                now, request.actor(), runId, ctx.feedTimeouts())) {
             Version head = wantsChannelHead(machine, request) ? feed.channelHead() : null;
             Plan plan = Planner.plan(request.desired(), actual(machine, head));
             boolean interrupted = Recovery.isNeeded(machine.paths().installPath(machine.settings()),
@@ -65,7 +67,7 @@ public final class Converger {
                         .map(a -> new ActionResult(a.id(), ActionResult.PLANNED, a.message())).toList();
                 Version installed = installedVersion(machine);
                 return new RunOutcome(plan, planned, plan.notes(), machine.settings(), plan.after(), installed,
-                        installed, head, !plan.actions().isEmpty());
+                        plannedVersion(plan, installed), head, !plan.actions().isEmpty());
             }
             prepareInstalls(plan, feed, request);
             try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait())) {
@@ -83,6 +85,28 @@ public final class Converger {
                 return executor.execute(fresh, request, recovered, head);
             }
         }
+    }
+
+    /** The version the plan would leave installed: what check mode reports as {@code after.version}. */
+    private static Version plannedVersion(Plan plan, Version installed) {
+        for (Action a : plan.actions()) {
+            if (a instanceof Action.InstallVersion v) {
+                return v.version();
+            }
+            if (a instanceof Action.Rollback r) {
+                return r.to();
+            }
+        }
+        return installed;
+    }
+
+    /** The settings as they will be once the desired state is applied (its feed and keys included). */
+    private static Settings converged(Settings current, RunRequest request) {
+        Settings s = current;
+        for (Map.Entry<SettingKey, Object> e : request.desired().values().entrySet()) {
+            s = s.with(e.getKey(), e.getValue());
+        }
+        return s;
     }
 
     /** Resolves every version the plan installs, so a version that cannot be had changes nothing. */

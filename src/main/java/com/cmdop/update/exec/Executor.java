@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Carries out a plan under the run lock. Setting changes go into config.yaml in one atomic write, so
- * they all happen or none does; then the scheduler entry; each applied step gets an agent-log line and
- * an audit line.
+ * Carries out a plan under the run lock: first the installed version (install or rollback, through the
+ * engine), then every setting change in one atomic write of config.yaml, so they all happen or none
+ * does, then the scheduler entry. Each applied step gets an agent-log line and an audit line.
  */
 final class Executor {
     private final Machine machine;
@@ -55,13 +55,36 @@ final class Executor {
         Version installed = Converger.installedVersion(machine);
         String channel = plan.after().channel().id();
 
+        // The binary first: an install that fails (health check, tampering) then leaves every setting as
+        // it was, so a pin to a version that could not be installed is not recorded either.
+        boolean changed = false;
+        for (Action action : plan.actions()) {
+            if (action instanceof Action.Rollback) {
+                InstallResult r = versions.rollback();
+                results.add(applied(action));
+                warnings.addAll(r.warnings());
+                changed = true;
+            } else if (action instanceof Action.InstallVersion v) {
+                if (request.offline()) {
+                    results.add(new ActionResult(action.id(), ActionResult.SKIPPED, action.message()));
+                    warnings.add("--offline: " + v.version() + " was not installed (installing needs the feed); "
+                            + "run without --offline to install it");
+                    continue;
+                }
+                InstallResult r = versions.install(v.version());
+                results.add(r.changed() ? applied(action)
+                        : new ActionResult(action.id(), ActionResult.SKIPPED, action.message() + ": already in place"));
+                warnings.addAll(r.warnings());
+                changed |= r.changed();
+            }
+        }
+        // Then every setting in one atomic write of config.yaml, then the scheduler entry.
         Map<SettingKey, Object> changes = new EnumMap<>(SettingKey.class);
         plan.actions().stream().filter(a -> a instanceof Action.SetSetting)
                 .map(a -> (Action.SetSetting) a).forEach(s -> changes.put(s.key(), s.after()));
         if (!changes.isEmpty()) {
             machine.config().write(changes);
         }
-        boolean changed = false;
         for (Action action : plan.actions()) {
             if (action instanceof Action.SetSetting s) {
                 results.add(applied(action));
@@ -79,23 +102,6 @@ final class Executor {
                 results.add(applied(action));
                 logApplied(action, "present", null, channel);
                 changed = true;
-            } else if (action instanceof Action.Rollback) {
-                InstallResult r = versions.rollback();
-                results.add(applied(action));
-                warnings.addAll(r.warnings());
-                changed = true;
-            } else if (action instanceof Action.InstallVersion v) {
-                if (request.offline()) {
-                    results.add(new ActionResult(action.id(), ActionResult.SKIPPED, action.message()));
-                    warnings.add("--offline: " + v.version() + " was not installed (installing needs the feed); "
-                            + "run without --offline to install it");
-                    continue;
-                }
-                InstallResult r = versions.install(v.version());
-                results.add(r.changed() ? applied(action)
-                        : new ActionResult(action.id(), ActionResult.SKIPPED, action.message() + ": already in place"));
-                warnings.addAll(r.warnings());
-                changed |= r.changed();
             }
         }
         changed |= recovered.changed();

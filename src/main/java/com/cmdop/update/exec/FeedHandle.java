@@ -4,11 +4,13 @@ import com.cmdop.update.error.ErrorCode;
 import com.cmdop.update.error.UpdateException;
 import com.cmdop.update.release.SignedFeed;
 import com.cmdop.update.release.Version;
+import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.feed.FeedTimeouts;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.state.Machine;
+import com.cmdop.update.state.Settings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,6 +23,7 @@ import java.util.Map;
  */
 final class FeedHandle implements AutoCloseable {
     private final Machine machine;
+    private final Settings settings;
     private final Map<String, String> env;
     private final Clock clock;
     private final Instant now;
@@ -31,9 +34,14 @@ final class FeedHandle implements AutoCloseable {
     private SignedFeed.VerifiedChannel head;
     private final Map<Version, Resolved> resolved = new HashMap<>();
 
-    FeedHandle(Machine machine, Map<String, String> env, Clock clock, Instant now, String actor, String runId,
-            FeedTimeouts timeouts) {
+    /**
+     * @param settings the settings the run converges to: a desired state may bring the feed and the keys
+     *                 in the same run that installs from them
+     */
+    FeedHandle(Machine machine, Settings settings, Map<String, String> env, Clock clock, Instant now, String actor,
+            String runId, FeedTimeouts timeouts) {
         this.machine = machine;
+        this.settings = settings;
         this.env = env;
         this.clock = clock;
         this.now = now;
@@ -44,7 +52,7 @@ final class FeedHandle implements AutoCloseable {
 
     SignedFeed feed() {
         if (feed == null) {
-            feed = FeedSession.open(machine, env, clock, now, actor, runId, timeouts);
+            feed = FeedSession.open(machine, settings, env, clock, now, actor, runId, timeouts);
         }
         return feed;
     }
@@ -52,7 +60,7 @@ final class FeedHandle implements AutoCloseable {
     /** The version the machine's channel points at (verified). */
     Version channelHead() {
         if (head == null) {
-            head = feed().channel(machine.settings().channel());
+            head = feed().channel(settings.channel());
         }
         return head.manifest().version();
     }
@@ -60,7 +68,7 @@ final class FeedHandle implements AutoCloseable {
     /** The release manifest of {@code v}, pinned to the channel's hash when v is the channel's head. */
     SignedFeed.VerifiedRelease release(Version v) {
         String expected = head != null && head.manifest().version().equals(v) ? head.manifest().releaseSha256() : null;
-        return feed().release(v, expected, machine.settings().channel().id());
+        return feed().release(v, expected, settings.channel().id());
     }
 
     /** What installing a version needs from the feed, verified. */
@@ -77,7 +85,7 @@ final class FeedHandle implements AutoCloseable {
             try {
                 release = release(v);
             } catch (UpdateException e) {
-                if (e.code() == ErrorCode.FEED_UNAVAILABLE && Integer.valueOf(404).equals(e.details().get("status"))) {
+                if (e.code() == ErrorCode.FEED_UNAVAILABLE && Boolean.TRUE.equals(e.details().get(FeedClient.NOT_FOUND))) {
                     throw new UpdateException(ErrorCode.VERSION_NOT_FOUND, "version " + v + " is not in the feed "
                             + feed().location() + " (no " + FeedLayout.releaseManifest(v) + "); check the version, "
                             + "or whether it was published", Map.of("version", v.toString()), e);

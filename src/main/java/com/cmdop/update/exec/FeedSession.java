@@ -39,13 +39,18 @@ public final class FeedSession {
      */
     public static SignedFeed open(Machine machine, Map<String, String> env, Clock clock, Instant now, String actor,
             String runId, FeedTimeouts timeouts) {
-        Settings s = machine.settings();
+        return open(machine, machine.settings(), env, clock, now, actor, runId, timeouts);
+    }
+
+    /** The feed of {@code s} (settings about to be converged to), with the machine's data directory and logs. */
+    public static SignedFeed open(Machine machine, Settings s, Map<String, String> env, Clock clock, Instant now,
+            String actor, String runId, FeedTimeouts timeouts) {
         if (s.feed() == null) {
             throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, machine.paths().config().toString(),
                     "update.feed", "is not set, and there is no default: set it to the publisher's feed (https://..., "
                             + "a file:// URL or a directory), e.g. with 'cmdop-update converge --state -' and 'feed: URL'");
         }
-        MinisignVerifier verifier = verifier(machine);
+        MinisignVerifier verifier = verifier(machine, s);
         FeedLocation location = FeedLocation.parse(s.feed());
         Path data = machine.paths().dataDir(s);
         FeedClient client = FeedClient.open(location, timeouts, env);
@@ -55,7 +60,10 @@ public final class FeedSession {
 
     /** A verifier for the keys in {@code update.trusted_keys}; none configured is an error naming the key. */
     public static MinisignVerifier verifier(Machine machine) {
-        Settings s = machine.settings();
+        return verifier(machine, machine.settings());
+    }
+
+    private static MinisignVerifier verifier(Machine machine, Settings s) {
         String source = machine.paths().config().toString();
         if (s.trustedKeys().isEmpty()) {
             throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, source, "update.trusted_keys",

@@ -206,6 +206,62 @@ class LifecycleIT {
         }
     }
 
+    @Test
+    void aVersionThatIsNotInADirectoryFeedIsVersionNotFound() throws Exception {
+        JarProcess.Result r = onMachine("--pin", "v9.9.9");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(65);
+        assertThat(r.json().get("error").get("code").asText()).isEqualTo("VERSION_NOT_FOUND");
+        assertThat(Files.readString(root.resolve("etc/cmdop/config.yaml"))).doesNotContain("pin:");
+    }
+
+    @Test
+    void feedAndKeysGivenInTheSameDesiredStateAreUsedForTheInstall() throws Exception {
+        String pub = Files.readAllLines(work.resolve("keys/cmdop.pub")).get(1);
+        Files.writeString(root.resolve("etc/cmdop/config.yaml"), "update:\n  service:\n    restart: ["
+                + work.resolve("restart.sh") + "]\n");
+        JsonNode r = ok(converge("{\"pin\": \"v1.2.4\", \"feed\": \"" + feed + "\", \"trusted_keys\": [\"" + pub
+                + "\"]}")).json();
+        assertThat(r.get("changed").asBoolean()).isTrue();
+        assertThat(agentVersion()).startsWith("cmdop v1.2.4");
+    }
+
+    @Test
+    void reportsOfInstallsCarryTheWholeAgentBlockAndCheckModeShowsTheTargetVersion() throws Exception {
+        ok(onMachine());
+        JsonNode check = ok(converge("pin: v1.2.4\n", "--check")).json();
+        assertThat(check.get("after").get("version").asText()).isEqualTo("v1.2.4");
+        assertThat(check.get("before").get("version").asText()).isEqualTo("v1.2.3");
+        JsonNode r = ok(onMachine("--pin", "v1.2.4")).json();
+        JsonNode agent = r.get("agent");
+        assertThat(agent.get("installed_version").asText()).isEqualTo("v1.2.4");
+        assertThat(agent.get("installed_verified").asBoolean()).isTrue();
+        assertThat(agent.get("previous_version").asText()).isEqualTo("v1.2.3");
+        assertThat(agent.get("previous_expires").isNull()).isFalse();
+    }
+
+    @Test
+    void aFailedPinInstallRecordsNoPinAndItsReportKeepsItsContext() throws Exception {
+        ok(onMachine());
+        publish("v1.3.0", false, null);
+        JarProcess.Result r = onMachine("--pin", "v1.3.0");
+        assertThat(r.exit()).isEqualTo(81);
+        JsonNode j = r.json();
+        assertThat(j.get("changed").asBoolean()).isFalse();
+        assertThat(j.get("command").asText()).isEqualTo("pin");
+        assertThat(j.get("desired").get("pin").asText()).isEqualTo("v1.3.0");
+        assertThat(j.get("duration_ms").asLong()).isGreaterThan(1000);
+        assertThat(Files.readString(root.resolve("etc/cmdop/config.yaml"))).doesNotContain("pin:");
+    }
+
+    @Test
+    void theTerraformDataSourceReportsThePreviousVersion() throws Exception {
+        ok(onMachine());
+        ok(onMachine("--version", "v1.2.4"));
+        JarProcess.Result r = JarProcess.run("{\"root\": \"" + root + "\"}", Map.of(), "status", "--terraform");
+        assertThat(r.json().get("installed_version").asText()).isEqualTo("v1.2.4");
+        assertThat(r.json().get("previous_version").asText()).isEqualTo("v1.2.3");
+    }
+
     private static String resource(String name) throws IOException {
         try (var in = LifecycleIT.class.getResourceAsStream(name)) {
             assertThat(in).as(name).isNotNull();

@@ -30,6 +30,11 @@ import java.util.Set;
  * {@code releases/v1.2.3/release.json.minisig}.
  */
 public interface FeedClient extends AutoCloseable {
+    /**
+     * A key set to true in the details of FEED_UNAVAILABLE for a file that is not there (HTTP 404/410, a
+     * missing file in a directory feed), so callers can tell "absent" from "unreachable".
+     */
+    String NOT_FOUND = "not_found";
 
     /**
      * Opens a client for a feed: {@link HttpFeedClient} for https/loopback http,

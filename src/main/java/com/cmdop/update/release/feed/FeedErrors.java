@@ -43,6 +43,7 @@ final class FeedErrors {
 
     static UpdateException notFound(Target target, String relativePath, int status) {
         Map<String, Object> d = target.details();
+        d.put(FeedClient.NOT_FOUND, true);
         if (status > 0) {
             d.put("status", status);
         }
