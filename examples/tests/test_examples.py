@@ -190,6 +190,11 @@ class DriftCheckTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 2, describe(proc))
         self.assertIn('version: "%s" -> "%s"' % (feed.newest, pin), proc.stdout)
         self.assertEqual(feed.installed(self.root), feed.newest, 'a drift check must not install')
+        # converging repairs it: the pinned version is installed again
+        proc, doc = converge(self.root, state)
+        self.assertEqual((proc.returncode, doc['changed']), (0, True), describe(proc))
+        self.assertEqual(feed.installed(self.root), pin)
+        self.assertEqual(self.check(state).returncode, 0)
 
     def test_exit_1_on_errors(self):
         bad = os.path.join(self.dir, 'bad.yaml')
