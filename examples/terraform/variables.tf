@@ -34,7 +34,7 @@ variable "interval" {
 }
 
 variable "pin" {
-  description = "Version to pin and run, such as v1.4.2; \"\" means not pinned."
+  description = "Version to pin and run, such as v1.4.2 (installed from the machine's update.feed, verified with update.trusted_keys); \"\" means not pinned."
   type        = string
   default     = ""
 }

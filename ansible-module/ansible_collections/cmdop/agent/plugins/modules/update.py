@@ -36,8 +36,15 @@ options:
     description:
       - Pin the agent to this version, for example C(v1.2.3) (a missing leading C(v) is added).
       - A pinned host is pinned B(and) runs that version, so a pin installs it when another version
-        is installed. Installing needs I(feed) and I(trusted_keys) to be configured on the host.
-      - An empty string means ensure the host is not pinned.
+        is installed (or none). C(cmdop-update) downloads it from I(feed), verifies its signature
+        against I(trusted_keys), swaps it into place atomically, restarts the agent and waits for its
+        heartbeat. The next run with the same pin reports C(changed=false).
+      - Installing needs I(feed) and I(trusted_keys) configured on the host. Without them the task fails
+        with C(INVALID_CONFIG) (rc 65) naming the missing key, and nothing is changed, the pin included.
+      - A version the feed does not have fails the task and changes nothing. A version that does not
+        confirm its heartbeat is rolled back to the previous one and fails the task with
+        C(HEALTH_CHECK_FAILED) (rc 81).
+      - An empty string means ensure the host is not pinned; the installed version stays.
     type: str
   auto:
     description:
@@ -95,8 +102,7 @@ attributes:
 notes:
   - Changing settings usually needs root on the managed host, so use I(become=true) unless I(root)
     points to a directory that the connecting user may write.
-  - Warnings of the CLI (for example about a setting it could not apply yet) are shown as Ansible
-    warnings.
+  - Warnings of the CLI are shown as Ansible warnings.
   - When the CLI fails, the task fails with I(msg) naming the CLI's error code (for example
     C(INVALID_INPUT)), and returns its exit status as I(rc) and its error object as I(error).
 seealso:
@@ -111,7 +117,7 @@ EXAMPLES = r'''
     interval: 12h
   become: true
 
-- name: Pin production to a tested version
+- name: Pin production to a tested version (installs it, restarts the agent, checks its heartbeat)
   cmdop.agent.update:
     channel: stable
     pin: v1.4.2
@@ -156,7 +162,7 @@ status:
   description:
     - The CLI's summary, one of C(unchanged), C(changed), C(drift) or C(failed).
     - C(drift) in check mode means the host differs; outside check mode it means a difference remains
-      that this run could not remove (see the warnings, for example a pin that cannot be installed yet).
+      that this run could not remove (see the warnings).
   returned: always
   type: str
   sample: changed
@@ -204,14 +210,15 @@ after:
   description: The host's settings after the run (check mode, what they would be).
   returned: success
   type: dict
-  sample: {"channel": "stable", "auto": true, "interval": "6h", "pin": null, "version": "v1.2.4"}
+  sample: {"channel": "stable", "auto": true, "interval": "6h", "pin": "v1.2.3", "version": "v1.2.3"}
 tool_version:
   description: Version of the cmdop-update CLI that ran.
   returned: success
   type: str
   sample: "0.3.0"
 rc:
-  description: Exit status of the CLI (64 bad command line, 65 bad input, 69 feed unavailable, ...).
+  description: Exit status of the CLI (64 bad command line, 65 bad input or config, 69 feed unavailable,
+    80 integrity failure, 81 the new version failed its heartbeat and was rolled back, ...).
   returned: failure
   type: int
   sample: 65
