@@ -123,11 +123,7 @@ class DesiredStateTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, describe(proc))
         self.assertEqual(snapshot(root), before, 'an in-sync converge must write nothing')
 
-    @unittest.expectedFailure
     def test_production_installs_its_pin_on_a_machine_that_has_no_feed_yet(self):
-        # CLI bug: converge resolves the pinned release with the machine's current update.feed and
-        # trusted_keys, not with the ones the same desired state sets, so a fresh machine fails with
-        # INVALID_CONFIG (update.feed is not set); converge --check says it would work.
         feed = feedfixture.shared()
         root = os.path.join(self.dir, 'fresh')
         feed.configure(root, feed=False)

@@ -299,10 +299,7 @@ class ExampleFilesTest(unittest.TestCase):
         # outputs.tf: cmdop_installed_version is the data source's installed_version
         self.assertIn('data.external.cmdop_agent.result.installed_version', read(os.path.join(directory, 'outputs.tf')))
 
-    @unittest.expectedFailure
     def test_previous_version_is_reported_after_a_second_pin(self):
-        # CLI bug: status --terraform always prints previous_version "" (hard-coded in
-        # TerraformDataSource), while status --json reports agent.previous_version after an upgrade.
         feed = feedfixture.shared()
         feed.configure(self.m.root)
         for pin in ('v1.4.2', 'v1.4.3'):

@@ -144,10 +144,7 @@ class PinFleetTest(unittest.TestCase):
         for h in self.HOSTS:
             self.assertIsNone(self.feed.installed(self.sandbox.roots[h]), h)
 
-    @unittest.expectedFailure
     def test_1b_check_mode_diff_shows_the_version_that_would_be_installed(self):
-        # CLI bug: converge --check puts the version to install in drift ("version": null -> "v1.4.2")
-        # but leaves after.version at the installed one, so --check --diff does not show it.
         proc, _ = self.converge('--check', '--diff')
         self.assertIn('+version: "v1.4.2"', proc.stdout, describe(proc))
 
@@ -245,11 +242,7 @@ class ModuleTest(unittest.TestCase):
         self.assertIsNone(r['after']['pin'])
         self.assertEqual(feed.installed(self.root), 'v1.4.2', 'unpinning keeps the installed version')
 
-    @unittest.expectedFailure
     def test_a_pin_with_the_feed_and_key_in_the_same_task_installs(self):
-        # CLI bug: converge resolves the release with the host's current update.feed/trusted_keys, not
-        # with those of the desired state, so on a host without them {pin, feed, trusted_keys} fails
-        # INVALID_CONFIG (update.feed is not set) -- while --check reports the same state as fine.
         feed = feedfixture.shared()
         feed.configure(self.root, feed=False)
         proc, r = self.update({'pin': 'v1.4.2', 'feed': feed.feed, 'trusted_keys': feed.trusted_keys})
@@ -279,11 +272,7 @@ class ModuleTest(unittest.TestCase):
         self.assertEqual(self.sandbox.snapshot('m1'), before, 'a pin that cannot be installed must not be recorded')
         self.assertEqual(feed.installed(self.root), 'v1.4.2')
 
-    @unittest.expectedFailure
     def test_a_pin_of_a_version_the_feed_does_not_have_is_version_not_found(self):
-        # CLI bug: with a directory (or file://) feed a missing releases/V/release.json is reported as
-        # FEED_UNAVAILABLE (rc 69, retryable: true) instead of VERSION_NOT_FOUND (rc 65); over http(s)
-        # the 404 is mapped to VERSION_NOT_FOUND. So Ansible (and any retry loop) retries a typo forever.
         feedfixture.shared().configure(self.root)
         proc, r = self.update({'pin': 'v9.9.9'})
         self.assertNotEqual(proc.returncode, 0, describe(proc))
