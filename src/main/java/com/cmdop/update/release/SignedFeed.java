@@ -100,7 +100,8 @@ public final class SignedFeed {
     public VerifiedRelease release(Version version, String expectedSha256, String channelForLog) {
         String path = FeedLayout.releaseManifest(version);
         return guarded("check", channelForLog, () -> {
-            Signed signed = fetchSigned(path, false);
+            Signed cached = expectedSha256 == null ? null : cachedRelease(path, expectedSha256);
+            Signed signed = cached != null ? cached : fetchSigned(path, false);
             String sha = Sha256.hex(signed.bytes);
             Map<String, Object> details = details(path, signed.signature.keyId(), sha);
             if (expectedSha256 != null && !Sha256.equal(Sha256.parseHex(sha), Sha256.parseHex(expectedSha256))) {
@@ -114,6 +115,9 @@ public final class SignedFeed {
             }
             for (ReleaseManifest.Artifact a : m.artifacts()) {
                 requireBareName(a.file(), path, details);
+            }
+            if (expectedSha256 != null) {
+                pendingCache.add(signed); // pinned by a verified channel manifest: safe to reuse by hash
             }
             return new VerifiedRelease(m, signed.signature.keyId(), sha);
         });
@@ -184,6 +188,27 @@ public final class SignedFeed {
             cache.store(location(), path, bytes, manifest.validators());
             cache.store(location(), FeedLayout.signatureOf(path), sigBytes, sig.validators());
         }
+    }
+
+    /**
+     * A release manifest from the cache when its bytes are exactly those the verified channel manifest
+     * names ({@code release_sha256}): a published release never changes, so a check that finds the
+     * channel unchanged transfers no manifest body at all. The signature is still verified.
+     */
+    private Signed cachedRelease(String path, String expectedSha256) {
+        if (cache == null) {
+            return null;
+        }
+        Optional<ValidatorCache.Entry> m = cache.read(location(), path);
+        Optional<ValidatorCache.Entry> s = cache.read(location(), FeedLayout.signatureOf(path));
+        if (m.isEmpty() || s.isEmpty() || !Sha256.hex(m.get().bytes()).equals(expectedSha256)) {
+            return null;
+        }
+        byte[] bytes = m.get().bytes();
+        byte[] sig = s.get().bytes();
+        FetchResult none = FetchResult.notModified(m.get().validators(), path);
+        return new Signed(path, bytes, none, sig, FetchResult.notModified(s.get().validators(), path),
+                verify(bytes, sig, path), true);
     }
 
     private Signed fetchSigned(String path, boolean conditional) {
