@@ -3,7 +3,6 @@ package com.cmdop.update.cli;
 import com.cmdop.update.AppContext;
 import com.cmdop.update.error.ErrorCode;
 import com.cmdop.update.error.UpdateException;
-import com.cmdop.update.publish.ChannelPublisher;
 import com.cmdop.update.publish.Expiry;
 import com.cmdop.update.publish.ReleasePublisher;
 import com.cmdop.update.publish.SigningKey;

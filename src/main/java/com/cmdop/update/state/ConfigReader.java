@@ -1,11 +1,9 @@
 package com.cmdop.update.state;
 
 import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;

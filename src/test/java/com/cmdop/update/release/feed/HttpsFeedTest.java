@@ -10,7 +10,6 @@ import com.cmdop.update.error.ErrorCode;
 import com.cmdop.update.error.UpdateException;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
