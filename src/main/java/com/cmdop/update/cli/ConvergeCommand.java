@@ -29,18 +29,22 @@ import picocli.CommandLine.Option;
         header = "Bring this machine to a desired state and report what changed, as JSON for fleet tools.",
         description = {
             "",
-            "The state is YAML or JSON with any of: channel, auto, interval, pin, window, feed, trusted_keys.",
-            "A key that is absent is not managed. 'pin: null' or 'pin: \"\"' means: ensure unpinned.",
-            "A run that finds the machine in sync writes nothing (no file's mtime moves), so running it",
-            "every few minutes from Ansible, Terraform or CI is safe. Bad input changes nothing (exit 65)."},
+            "The state is YAML or JSON with any of: channel, auto, interval, pin, window, feed, trusted_keys. "
+                    + "A key that is absent is not managed; 'pin: null' or 'pin: \"\"' means: ensure unpinned. "
+                    + "A pin means pinned and running that version: converge installs it (verified, restarted, "
+                    + "heartbeat-checked) when another version is installed.",
+            "A run that finds the machine in sync writes nothing (no file's mtime moves), so running it every "
+                    + "few minutes from Ansible, Terraform or CI is safe. Bad input changes nothing (exit 65)."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  printf 'channel: stable\\nauto: true\\ninterval: 12h\\n' > desired.yaml",
-            "  cmdop-update converge --state desired.yaml --json            converge, report JSON",
+            "  printf 'channel: stable\\nauto: true\\n' > desired.yaml",
+            "  cmdop-update converge --state desired.yaml --json",
+            "      converge and report JSON",
             "  cmdop-update converge --state desired.yaml --check --detailed-exitcode",
-            "                                                               drift check: exit 0 in sync, 2 drift",
-            "  echo '{\"channel\": \"beta\", \"pin\": null}' | cmdop-update converge --state - --json"})
+            "      drift check: exit 0 in sync, 2 drift, anything else an error",
+            "  echo '{\"pin\": null}' | cmdop-update converge --state - --json",
+            "      the desired state on standard input, as the Ansible module sends it"})
 public final class ConvergeCommand extends BaseCommand {
     @Option(names = "--state", paramLabel = "FILE|-", required = true,
             description = "The desired state, YAML or JSON; - reads standard input.")

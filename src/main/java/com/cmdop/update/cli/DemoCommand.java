@@ -34,10 +34,10 @@ import picocli.CommandLine.Option;
         usageHelpAutoWidth = true,
         header = "Walk through converge, drift checks, a signed feed, updates, rollback, pins and failures on a throwaway root.",
         description = {"",
-            "Creates a sandbox (a temp dir, or --dir) with a machine root, a publisher key and a signed feed of",
-            "fake agent releases (shell scripts), runs real cmdop-update commands against it, prints each",
-            "command and its output, and removes the sandbox at the end (a --dir you give is kept, so you can",
-            "look around). Nothing outside the sandbox is touched. Needs /bin/sh for the fake agents."},
+            "Creates a sandbox (a temp dir, or --dir) with a machine root, a publisher key and a signed feed of "
+                    + "fake agent releases (shell scripts), runs real cmdop-update commands against it, prints "
+                    + "each command and its output, and removes the sandbox at the end (a --dir you give is kept, "
+                    + "so you can look around). Nothing outside the sandbox is touched. Needs /bin/sh."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {"  cmdop-update demo", "  cmdop-update demo --dir /tmp/cmdop-demo   keep the sandbox to inspect it"})

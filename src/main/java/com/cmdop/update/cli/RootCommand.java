@@ -50,34 +50,38 @@ import picocli.CommandLine.Option;
         header = "Keep the CMDOP agent on this machine updated: channels, pins, auto-update, rollback.",
         synopsisHeading = "%nUsage: ",
         customSynopsis = {
-            "cmdop-update [--check | --version V | --pin V | --unpin | --rollback | --verify FILE [--sums FILE]]",
-            "                    [--channel stable|beta|nightly] [--auto on|off] [--interval D] [GLOBAL OPTIONS]",
-            "       cmdop-update COMMAND [OPTIONS]   (status, converge, logs, release, demo)"},
+            "cmdop-update [--check | --version V | --rollback | --verify FILE]",
+            "       [--channel C] [--auto on|off] [--interval D] [--pin V | --unpin]",
+            "       [GLOBAL OPTIONS]",
+            "       cmdop-update COMMAND [OPTIONS]  (status, converge, logs, release, demo)"},
         description = {
             "",
-            "Without flags: check the feed and install the newest version of the channel if it is newer",
-            "(never a downgrade; respects the pin and quarantined versions).",
-            "Settings flags (--channel, --auto, --interval, --pin, --unpin) change config.yaml, keeping its",
-            "comments, and go through the same plan -> execute path as 'converge'."},
+            "Without flags: check the feed and install the newest version of the channel if it is newer "
+                    + "(never a downgrade; respects the pin and quarantined versions).",
+            "Settings flags (--channel, --auto, --interval, --pin, --unpin) edit the settings file, keeping "
+                    + "its comments, and go through the same plan -> execute path as 'converge'."},
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  cmdop-update --check                        is an update waiting? (exit 2 with --detailed-exitcode)",
-            "  cmdop-update                                install the newest version of the channel",
-            "  cmdop-update --channel beta                 follow the beta channel from now on",
-            "  cmdop-update --auto on --interval 24h       check and install once a day, on a schedule",
-            "  cmdop-update --pin v1.2.3                   pin this machine to v1.2.3 and install it",
-            "  cmdop-update --unpin                        follow the channel again",
-            "  cmdop-update --rollback                     go back to the previous binary (kept 7 days)",
-            "  cmdop-update status --json                  settings, versions and schedule, as JSON",
-            "  cmdop-update converge --state fleet.yaml    converge to a desired state (see converge --help)",
-            "  cmdop-update demo                           a walkthrough on a throwaway machine root",
+            "  cmdop-update --check                   is an update waiting?",
+            "  cmdop-update                           install the channel's newest version",
+            "  cmdop-update --channel beta            follow the beta channel from now on",
+            "  cmdop-update --auto on --interval 24h  check and install once a day",
+            "  cmdop-update --pin v1.2.3              pin to v1.2.3 and install it",
+            "  cmdop-update --unpin                   follow the channel again",
+            "  cmdop-update --rollback                back to the previous binary (kept 7 d)",
+            "  cmdop-update status --json             settings, versions, schedule as JSON",
+            "  cmdop-update converge --state f.yaml   converge to a desired state",
+            "  cmdop-update demo                      a walkthrough on a throwaway root",
             "",
-            "Exit status: 0 ok (2 with --detailed-exitcode when something changed or is waiting), 1 failed,",
-            "64 usage, 65 bad input/config, 69 feed unavailable, 70 internal error, 74 I/O, 75 locked,",
-            "77 permission, 80 integrity failure (tampering), 81 health check failed and rolled back.",
-            "Files: <root>/etc/cmdop/config.yaml (settings), <root>/var/log/cmdop/agent.log and audit.jsonl (logs)."},
+            "Exit status: 0 ok (2 with --detailed-exitcode when something changed, drift was found or an "
+                    + "update is waiting), 1 failed, 64 usage, 65 bad input or config, 69 feed unavailable, "
+                    + "70 internal error, 74 I/O, 75 locked, 77 permission, 80 integrity failure "
+                    + "(tampering), 81 health check failed and rolled back.",
+            "",
+            "Files: <root>/etc/cmdop/config.yaml (settings); <root>/var/log/cmdop/agent.log and "
+                    + "audit.jsonl (logs). Guides: README.md and docs/ in the source tree."},
         subcommands = {StatusCommand.class, ConvergeCommand.class, LogsCommand.class, ReleaseCommand.class,
             DemoCommand.class})
 public final class RootCommand extends BaseCommand {
