@@ -3,6 +3,7 @@ package com.cmdop.update.state;
 import com.cmdop.update.error.ErrorCode;
 import com.cmdop.update.error.InvalidInputException;
 import com.cmdop.update.release.Version;
+import com.cmdop.update.release.feed.FeedLocation;
 import com.cmdop.update.schedule.MaintenanceWindow;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -112,7 +113,7 @@ public final class SettingValues {
         }
     }
 
-    /** A feed location: https://, file://, http:// to loopback, or a directory. Checked in depth when used. */
+    /** A feed location: https://, file://, http:// to loopback only, or a directory. */
     public String feed(String field, JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
@@ -121,32 +122,9 @@ public final class SettingValues {
         if (s.isEmpty() || s.length() > MAX_TEXT || s.chars().anyMatch(Character::isISOControl)) {
             throw fail(field, "expected a feed location: https://..., file://... or a directory");
         }
-        if (s.startsWith("http://") && !isLoopbackHttp(s)) {
-            throw fail(field, "'" + s + "' uses plain http to a remote host: remote feeds must be https:// "
-                    + "(http:// is allowed only to 127.0.0.1, ::1 or localhost)");
-        }
-        if (s.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") && !s.matches("^(https|http|file)://.*")) {
-            throw fail(field, "'" + s + "' has an unsupported scheme: use https://, file:// or a directory path");
-        }
+        // the same parser that opens the feed, so a value accepted here is never refused later
+        FeedLocation.parse(s, source, field, code);
         return s;
-    }
-
-    static boolean isLoopbackHttp(String url) {
-        String rest = url.substring("http://".length());
-        int end = rest.length();
-        for (char c : new char[] {'/', '?', '#'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        String authority = rest.substring(0, end);
-        if (authority.contains("@")) {
-            return false;
-        }
-        String host = authority.startsWith("[") ? authority.substring(0, authority.indexOf(']') + 1)
-                : authority.replaceFirst(":\\d+$", "");
-        return host.equals("localhost") || host.equals("[::1]") || host.matches("127(\\.\\d{1,3}){3}");
     }
 
     public List<String> trustedKeys(String field, JsonNode node) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cmdop.update.error.ErrorCode;
 import com.cmdop.update.error.InvalidInputException;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,13 +36,28 @@ class SettingValuesTest {
             "http://example.com/feed,false", "http://127.0.0.1.evil.com/x,false", "http://localhost@evil.com/x,false",
             "http://localhost.evil.com/,false"})
     void plainHttpIsOnlyForLoopback(String url, boolean allowed) {
-        assertThat(SettingValues.isLoopbackHttp(url)).isEqualTo(allowed);
+        SettingValues v = new SettingValues("state.yaml", ErrorCode.INVALID_INPUT);
+        TextNode node = TextNode.valueOf(url);
+        if (allowed) {
+            assertThat(v.feed("feed", node)).isEqualTo(url);
+        } else {
+            assertThatThrownBy(() -> v.feed("feed", node)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageStartingWith("state.yaml: feed: ");
+        }
+    }
+
+    @Test
+    void aFeedIsValidatedByTheSameRulesAsWhenItIsOpened() {
+        SettingValues v = new SettingValues("state.yaml", ErrorCode.INVALID_INPUT);
+        assertThatThrownBy(() -> v.feed("feed", TextNode.valueOf("https://user:pw@releases.example.com/cmdop")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("credentials")
+                .satisfies(e -> assertThat(((InvalidInputException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
     }
 
     @Test
     void aRemotePlainHttpFeedIsRefusedWithTheFix() {
         SettingValues v = new SettingValues("state.yaml", ErrorCode.INVALID_INPUT);
-        assertThatThrownBy(() -> v.feed("feed", com.fasterxml.jackson.databind.node.TextNode.valueOf("http://x.org/f")))
+        assertThatThrownBy(() -> v.feed("feed", TextNode.valueOf("http://x.org/f")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("must be https://");
     }
 

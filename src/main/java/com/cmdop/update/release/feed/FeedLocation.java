@@ -61,6 +61,31 @@ public final class FeedLocation {
      * @throws InvalidInputException with {@link ErrorCode#INVALID_CONFIG} naming {@code update.feed}
      */
     public static FeedLocation parse(String value) {
+        return parse(value, null, CONFIG_KEY, ErrorCode.INVALID_CONFIG);
+    }
+
+    /**
+     * Parses a feed value given elsewhere than config.yaml (a desired state's {@code feed}), with the
+     * same rules, failing with {@code code} and naming {@code source} and {@code field}.
+     */
+    public static FeedLocation parse(String value, String source, String field, ErrorCode code) {
+        try {
+            return parseOrThrow(value);
+        } catch (Problem p) {
+            throw InvalidInputException.field(code, source, field, p.getMessage());
+        }
+    }
+
+    /** What is wrong with a value, before it is turned into the error of the caller's context. */
+    private static final class Problem extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Problem(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static FeedLocation parseOrThrow(String value) {
         if (value == null || value.isBlank()) {
             throw invalid(value, "is empty; set it to an https:// URL, a file:// URL or a directory");
         }
@@ -164,9 +189,8 @@ public final class FeedLocation {
         return uri.getHost() == null ? "(no host)" : uri.getHost();
     }
 
-    private static InvalidInputException invalid(String value, String problem) {
-        return InvalidInputException.field(ErrorCode.INVALID_CONFIG, null, CONFIG_KEY,
-                "'" + (value == null ? "" : value.strip()) + "' " + problem);
+    private static Problem invalid(String value, String problem) {
+        return new Problem("'" + (value == null ? "" : value.strip()) + "' " + problem);
     }
 
     public Kind kind() {
