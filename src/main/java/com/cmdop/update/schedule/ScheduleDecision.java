@@ -1,9 +1,8 @@
 package com.cmdop.update.schedule;
 
 import com.cmdop.update.state.Settings;
+import com.cmdop.update.trust.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -42,18 +41,10 @@ public final class ScheduleDecision {
             return Duration.ZERO;
         }
         long h = 0;
-        byte[] d = sha256(machineId == null ? "" : machineId);
+        byte[] d = Sha256.digest((machineId == null ? "" : machineId).getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < 8; i++) {
             h = (h << 8) | (d[i] & 0xff);
         }
         return Duration.ofMillis(Math.floorMod(h, maxMillis));
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

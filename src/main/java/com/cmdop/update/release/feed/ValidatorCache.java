@@ -1,6 +1,8 @@
 package com.cmdop.update.release.feed;
 
 import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.io.AtomicFiles;
+import com.cmdop.update.trust.Sha256;
 import com.cmdop.update.error.UpdateException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -8,7 +10,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,8 +37,7 @@ import java.util.Optional;
  *
  * <p>One file per (feed, relative path), named by the SHA-256 of that key, never by the raw URL
  * (no path tricks, no length limits, nothing to escape). The file holds the key, the validators,
- * the bytes and a SHA-256 over all of it; it is written atomically: a temporary file in the same
- * directory, written and forced to disk, renamed over the old entry, then the directory is forced.
+ * the bytes and a SHA-256 over all of it; it is written atomically with {@link AtomicFiles#write}.
  */
 public final class ValidatorCache {
     /** Entries hold manifests and signatures; anything larger is refused on store and ignored on read. */
@@ -49,7 +45,6 @@ public final class ValidatorCache {
     private static final int FORMAT = 1;
     private static final byte[] MAGIC = "CMDOPFC\n".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_SLACK = 4 * 1024 + 2 * Validators.MAX_LENGTH;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A cached file: the verified bytes and the validators they were served with. */
     public static final class Entry {
@@ -114,31 +109,19 @@ public final class ValidatorCache {
         String name = fileName(key);
         Path file = dir.resolve(name);
         byte[] encoded = encode(key, bytes, validators == null ? Validators.NONE : validators);
-        Path tmp = null;
         try {
             createDirectory();
-            tmp = dir.resolve(".tmp-" + name.substring(0, 16) + "-" + randomHex());
-            try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
-                ByteBuffer buffer = ByteBuffer.wrap(encoded);
-                while (buffer.hasRemaining()) {
-                    c.write(buffer);
-                }
-                c.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-            forceDirectory();
         } catch (IOException e) {
-            throw writeFailure(file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write already failed and says so; a stray temp file is harmless
-                }
-            }
+            throw writeFailure(file, FeedErrors.describe(e), ErrorCode.IO_ERROR, e);
+        }
+        try {
+            AtomicFiles.write(file, encoded, "rw-------");
+        } catch (UpdateException e) {
+            // the cache's own wording and codes: a cache that cannot be written is an I/O problem of the
+            // data directory (74), or a full disk
+            String reason = e.getCause() instanceof IOException io ? FeedErrors.describe(io) : e.getMessage();
+            throw writeFailure(file, reason, e.code() == ErrorCode.DISK_FULL ? ErrorCode.DISK_FULL
+                    : ErrorCode.IO_ERROR, e);
         }
     }
 
@@ -150,7 +133,7 @@ public final class ValidatorCache {
                 forceDirectory();
             }
         } catch (IOException e) {
-            throw writeFailure(file, e);
+            throw writeFailure(file, FeedErrors.describe(e), ErrorCode.IO_ERROR, e);
         }
     }
 
@@ -166,7 +149,7 @@ public final class ValidatorCache {
     }
 
     static String fileName(String key) {
-        return HexFormat.of().formatHex(sha256().digest(key.getBytes(StandardCharsets.UTF_8))) + ".entry";
+        return Sha256.hex(key.getBytes(StandardCharsets.UTF_8)) + ".entry";
     }
 
     private static byte[] encode(String key, byte[] bytes, Validators validators) {
@@ -183,7 +166,7 @@ public final class ValidatorCache {
             throw new IllegalStateException(e); // in-memory stream
         }
         byte[] body = buffer.toByteArray();
-        byte[] digest = sha256().digest(body);
+        byte[] digest = Sha256.digest(body);
         byte[] all = new byte[body.length + digest.length];
         System.arraycopy(body, 0, all, 0, body.length);
         System.arraycopy(digest, 0, all, body.length, digest.length);
@@ -195,7 +178,7 @@ public final class ValidatorCache {
             return Optional.empty();
         }
         int bodyLength = raw.length - 32;
-        byte[] digest = sha256().digest(Arrays.copyOf(raw, bodyLength));
+        byte[] digest = Sha256.digest(Arrays.copyOf(raw, bodyLength));
         if (!MessageDigest.isEqual(digest, Arrays.copyOfRange(raw, bodyLength, raw.length))) {
             return Optional.empty();
         }
@@ -264,26 +247,13 @@ public final class ValidatorCache {
         }
     }
 
-    private static UpdateException writeFailure(Path file, IOException e) {
-        String text = String.valueOf(e.getMessage());
-        boolean full = text.contains("No space left on device") || text.contains("Disk quota exceeded");
-        return new UpdateException(full ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
-                "cannot write the feed cache file " + file + " (" + FeedErrors.describe(e) + "); check that "
+    private static UpdateException writeFailure(Path file, String reason, ErrorCode code, Exception cause) {
+        boolean full = code == ErrorCode.DISK_FULL || String.valueOf(reason).contains("No space left on device")
+                || String.valueOf(reason).contains("Disk quota exceeded");
+        return new UpdateException(full ? ErrorCode.DISK_FULL : code,
+                "cannot write the feed cache file " + file + " (" + reason + "); check that "
                         + "the data directory (update.data_dir) is writable" + (full ? " and has free space" : ""),
-                Map.of("path", file.toString()), e);
+                Map.of("path", file.toString()), cause);
     }
 
-    private static String randomHex() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-    }
 }
