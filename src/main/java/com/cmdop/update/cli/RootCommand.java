@@ -185,14 +185,14 @@ public final class RootCommand extends BaseCommand {
         } else if (version != null) {
             installExactly(report);
         } else if (rollback) {
-            changeVersion(report, VersionIntent.ROLLBACK, RunRequest.CLI);
+            changeVersion(report, openMachine(), VersionIntent.ROLLBACK, RunRequest.CLI);
         } else if (scheduled) {
             scheduledRun(report);
         } else if (verify != null) {
             verifyBinary(report);
         } else {
             Machine machine = openMachine();
-            recordCheck(machine, () -> changeVersion(report, VersionIntent.LATEST, RunRequest.CLI));
+            recordCheck(machine, () -> changeVersion(report, machine, VersionIntent.LATEST, RunRequest.CLI));
         }
     }
 
@@ -245,8 +245,9 @@ public final class RootCommand extends BaseCommand {
         if (v == null) {
             throw usage("--version needs a version such as v1.2.3");
         }
-        Settings s = openMachine().settings();
-        changeVersion(report, new VersionIntent.Exact(v), RunRequest.CLI);
+        Machine machine = openMachine();
+        Settings s = machine.settings();
+        changeVersion(report, machine, new VersionIntent.Exact(v), RunRequest.CLI);
         if (s.auto() && s.pin() == null) {
             report.warn("auto-update is on and nothing is pinned: a scheduled update may replace " + v + " with the "
                     + "channel's newer version; use --pin " + v + " to keep it");
@@ -254,8 +255,7 @@ public final class RootCommand extends BaseCommand {
     }
 
     /** The one plan -> execute path for every command that moves the installed version. */
-    private void changeVersion(Report report, VersionIntent intent, String actor) {
-        Machine machine = openMachine();
+    private void changeVersion(Report report, Machine machine, VersionIntent intent, String actor) {
         DesiredState desired = DesiredState.of(Map.of()).withIntent(intent);
         RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
                 .run(machine, new RunRequest(desired, actor, false, false));
@@ -278,7 +278,7 @@ public final class RootCommand extends BaseCommand {
             report.msg("no check due: " + d.reason());
             return;
         }
-        recordCheck(machine, () -> changeVersion(report, VersionIntent.LATEST, RunRequest.SCHEDULED));
+        recordCheck(machine, () -> changeVersion(report, machine, VersionIntent.LATEST, RunRequest.SCHEDULED));
     }
 
     /** An update run counts as a check for the schedule, whether it succeeded or not. */

@@ -8,6 +8,7 @@ import com.cmdop.update.schedule.ScheduleDecision;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
+import com.cmdop.update.state.SettingKey;
 import com.cmdop.update.state.Settings;
 import com.cmdop.update.state.StateStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,7 +81,7 @@ public final class StatusCommand extends BaseCommand {
                 : install.installedVersion() + (Boolean.TRUE.equals(install.installedVerified()) ? " (verified)"
                         : Boolean.FALSE.equals(install.installedVerified()) ? " (NOT verified)" : "");
         return "channel " + s.channel() + (s.pin() == null ? "" : ", pinned to " + s.pin())
-                + ", auto-update " + (s.auto() ? "on every " + RunReports.settingsMap(s, null).get("interval") : "off")
+                + ", auto-update " + (s.auto() ? "on every " + SettingKey.INTERVAL.toJson(s.interval()) : "off")
                 + "; installed " + installed
                 + (install.previous() == null ? "" : "; previous " + install.previous().version() + " kept until "
                         + install.previous().expires());
@@ -91,7 +92,7 @@ public final class StatusCommand extends BaseCommand {
         Settings s = machine.settings();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("auto", s.auto());
-        m.put("interval", RunReports.settingsMap(s, null).get("interval"));
+        m.put("interval", SettingKey.INTERVAL.toJson(s.interval()));
         m.put("window", s.window() == null ? null : s.window().toString());
         m.put("kind", entry.usesSystemd() ? "systemd" : "cron");
         m.put("entry", entry.state().name().toLowerCase(Locale.ROOT));
