@@ -16,6 +16,12 @@ import errno
 import json
 import os
 
+# The options every module takes (documented once, in doc_fragments/common.py).
+COMMON_ARGUMENT_SPEC = dict(
+    root=dict(type='path'),
+    executable=dict(type='path', default='cmdop-update'),
+)
+
 # The settings a desired state can hold (SPEC section 5), in the order the CLI documents them.
 DESIRED_KEYS = ('channel', 'pin', 'auto', 'interval', 'window', 'feed', 'trusted_keys')
 

@@ -79,19 +79,8 @@ options:
         installed version only.
     type: bool
     default: false
-  root:
-    description:
-      - Machine root directory, passed as C(--root). Every machine path (configuration, agent binary,
-        data and logs) is resolved inside it. Mostly useful for images, containers and tests.
-      - The directory must exist; the CLI refuses a root that does not (rc 64, C(USAGE)).
-      - When not set, the CLI's default applies (C(CMDOP_ROOT) in its environment, else C(/)).
-    type: path
-  executable:
-    description:
-      - The C(cmdop-update) executable on the managed host, a command name looked up on the C(PATH)
-        or a full path.
-    type: path
-    default: cmdop-update
+extends_documentation_fragment:
+  - cmdop.agent.common
 attributes:
   check_mode:
     support: full
@@ -232,6 +221,7 @@ error:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cmdop.agent.plugins.module_utils.cmdop_update import (
+    COMMON_ARGUMENT_SPEC,
     converge_command,
     desired_state,
     diff_of,
@@ -251,8 +241,7 @@ ARGUMENT_SPEC = dict(
     feed=dict(type='str'),
     trusted_keys=dict(type='list', elements='str', no_log=False),
     offline=dict(type='bool', default=False),
-    root=dict(type='path'),
-    executable=dict(type='path', default='cmdop-update'),
+    **COMMON_ARGUMENT_SPEC
 )
 
 RETURNED_KEYS = ('status', 'in_sync', 'drift', 'actions', 'agent', 'advisories', 'desired', 'before', 'after',

@@ -20,19 +20,8 @@ description:
   - C(cmdop-update) must be installed on the managed host, see I(executable).
 author:
   - cmdop-update contributors
-options:
-  root:
-    description:
-      - Machine root directory, passed as C(--root). Every machine path is resolved inside it.
-      - The directory must exist; the CLI refuses a root that does not (rc 64, C(USAGE)).
-      - When not set, the CLI's default applies (C(CMDOP_ROOT) in its environment, else C(/)).
-    type: path
-  executable:
-    description:
-      - The C(cmdop-update) executable on the managed host, a command name looked up on the C(PATH)
-        or a full path.
-    type: path
-    default: cmdop-update
+extends_documentation_fragment:
+  - cmdop.agent.common
 attributes:
   check_mode:
     support: full
@@ -109,6 +98,7 @@ error:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cmdop.agent.plugins.module_utils.cmdop_update import (
+    COMMON_ARGUMENT_SPEC,
     find_executable,
     run_cli,
     status_command,
@@ -116,10 +106,7 @@ from ansible_collections.cmdop.agent.plugins.module_utils.cmdop_update import (
 )
 
 
-ARGUMENT_SPEC = dict(
-    root=dict(type='path'),
-    executable=dict(type='path', default='cmdop-update'),
-)
+ARGUMENT_SPEC = dict(COMMON_ARGUMENT_SPEC)
 
 RETURNED_KEYS = ('settings', 'agent', 'schedule', 'paths', 'last_change', 'advisories')
 

@@ -21,6 +21,7 @@ from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.cmdop.agent.plugins.module_utils import cmdop_update as cu
+from ansible_collections.cmdop.agent.plugins.doc_fragments import common
 from ansible_collections.cmdop.agent.plugins.modules import update, update_info
 
 
@@ -223,7 +224,11 @@ class DocumentationTest(unittest.TestCase):
         doc = yaml.safe_load(module.DOCUMENTATION)
         yaml.safe_load(module.EXAMPLES)
         self.assertIsInstance(yaml.safe_load(module.RETURN), dict)
-        options = doc['options']
+        # the options as ansible-doc renders them: the module's own plus its documentation fragments
+        options = dict(doc.get('options') or {})
+        for fragment in doc.get('extends_documentation_fragment', []):
+            self.assertEqual(fragment, 'cmdop.agent.common')
+            options.update(yaml.safe_load(common.ModuleDocFragment.DOCUMENTATION)['options'])
         self.assertEqual(sorted(options), sorted(module.ARGUMENT_SPEC))
         for name, spec in module.ARGUMENT_SPEC.items():
             opt = options[name]
