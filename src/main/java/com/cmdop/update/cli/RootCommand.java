@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.Set;
 import com.cmdop.update.exec.RunRequest;
 import com.cmdop.update.state.DesiredState;
@@ -128,17 +129,10 @@ public final class RootCommand extends BaseCommand {
 
     @Override
     protected String commandName() {
+        List<String> modes = modeFlags();
         List<String> settings = settingFlags();
-        if (check) {
-            return "check";
-        } else if (version != null) {
-            return "version";
-        } else if (rollback) {
-            return "rollback";
-        } else if (verify != null) {
-            return "verify";
-        } else if (scheduled) {
-            return "scheduled";
+        if (!modes.isEmpty()) {
+            return modes.get(0);
         } else if (settings.size() == 1) {
             return settings.get(0);
         } else if (settings.size() > 1) {
@@ -147,30 +141,26 @@ public final class RootCommand extends BaseCommand {
         return "update";
     }
 
+    /** The install-mode flags given (each stands alone), by command name, in the order of precedence. */
+    private List<String> modeFlags() {
+        return given(Map.of("check", check, "version", version != null, "rollback", rollback,
+                "verify", verify != null, "scheduled", scheduled), "check", "version", "rollback", "verify",
+                "scheduled");
+    }
+
     @Override
     protected boolean checkMode() {
         return check;
     }
 
-    /** The settings flags given, by command name. */
+    /** The settings flags given (they combine), by command name. */
     private List<String> settingFlags() {
-        List<String> names = new ArrayList<>();
-        if (channel != null) {
-            names.add("channel");
-        }
-        if (auto != null) {
-            names.add("auto");
-        }
-        if (interval != null) {
-            names.add("interval");
-        }
-        if (pin != null) {
-            names.add("pin");
-        }
-        if (unpin) {
-            names.add("unpin");
-        }
-        return names;
+        return given(Map.of("channel", channel != null, "auto", auto != null, "interval", interval != null,
+                "pin", pin != null, "unpin", unpin), "channel", "auto", "interval", "pin", "unpin");
+    }
+
+    private static List<String> given(Map<String, Boolean> flags, String... order) {
+        return Stream.of(order).filter(flags::get).toList();
     }
 
     @Override
@@ -329,22 +319,7 @@ public final class RootCommand extends BaseCommand {
         if (sums != null && verify == null) {
             throw usage("--sums goes with --verify FILE");
         }
-        List<String> modes = new ArrayList<>();
-        if (check) {
-            modes.add("--check");
-        }
-        if (version != null) {
-            modes.add("--version");
-        }
-        if (rollback) {
-            modes.add("--rollback");
-        }
-        if (verify != null) {
-            modes.add("--verify");
-        }
-        if (scheduled) {
-            modes.add("--scheduled");
-        }
+        List<String> modes = new ArrayList<>(modeFlags().stream().map(m -> "--" + m).toList());
         if (!settingFlags().isEmpty()) {
             modes.add("--" + settingFlags().get(0));
         }
