@@ -1,6 +1,6 @@
 package com.cmdop.update.audit;
 
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.UpdateException;
 
 /**
  * Writes what SPEC section 10 asks for every refused integrity check: one CRITICAL

@@ -1,9 +1,9 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.ExitCodes;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.ExitCodes;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.state.Machine;
 import java.nio.file.Path;
 import java.util.ArrayList;

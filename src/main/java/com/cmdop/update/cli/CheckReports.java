@@ -3,7 +3,7 @@ package com.cmdop.update.cli;
 import com.cmdop.update.exec.UpdateCheck;
 import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.ReleaseManifest;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Settings;
 import java.util.Map;
 
 /** Fills a {@link Report} for {@code --check}. */

@@ -1,6 +1,6 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import picocli.CommandLine;

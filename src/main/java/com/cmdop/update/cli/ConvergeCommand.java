@@ -1,12 +1,12 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 import com.cmdop.update.exec.RunOutcome;
 import com.cmdop.update.exec.RunRequest;
 import com.cmdop.update.io.AtomicFiles;
-import com.cmdop.update.state.DesiredState;
+import com.cmdop.update.model.DesiredState;
 import com.cmdop.update.state.DesiredStateReader;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StrictYaml;

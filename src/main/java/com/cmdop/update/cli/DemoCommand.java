@@ -1,13 +1,13 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.demo.DemoRunner;
 import com.cmdop.update.demo.DemoStep;
 import com.cmdop.update.demo.InstallWalkthrough;
 import com.cmdop.update.demo.SettingsWalkthrough;
 import com.cmdop.update.demo.Text;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,8 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;

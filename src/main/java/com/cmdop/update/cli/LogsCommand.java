@@ -1,9 +1,9 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.exec.Converger;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;

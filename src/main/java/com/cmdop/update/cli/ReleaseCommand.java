@@ -1,6 +1,6 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import picocli.CommandLine.Command;
 
 /** {@code release keygen|publish|promote|resign|verify}: the publisher side (SPEC section 8). */

@@ -1,6 +1,6 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.publish.KeyGenerator;
 import com.cmdop.update.publish.KeyPasswords;
 import java.io.PrintStream;

@@ -1,10 +1,10 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.publish.ChannelPublisher;
 import com.cmdop.update.publish.Expiry;
 import com.cmdop.update.publish.SigningKey;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Channel;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.publish.KeyPasswords;
 import com.cmdop.update.publish.SigningKey;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Channel;
 import java.io.Console;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.publish.FileVerifier;
 import com.cmdop.update.trust.MinisignAlgorithm;

@@ -1,6 +1,6 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.exec.ActionResult;
 import com.cmdop.update.plan.Drift;
 import java.time.Instant;

@@ -2,10 +2,10 @@ package com.cmdop.update.cli;
 
 import com.cmdop.update.exec.ActionResult;
 import com.cmdop.update.exec.RunOutcome;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.DesiredState;
-import com.cmdop.update.state.SettingKey;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.DesiredState;
+import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -1,15 +1,15 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.install.InstallStatus;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.schedule.MachineIdentity;
-import com.cmdop.update.schedule.ScheduleDecision;
+import com.cmdop.update.plan.ScheduleDecision;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
-import com.cmdop.update.state.SettingKey;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.StateStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;

@@ -1,16 +1,16 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.AppContext;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.exec.RunOutcome;
 import com.cmdop.update.exec.RunRequest;
 import com.cmdop.update.plan.Drift;
-import com.cmdop.update.state.DesiredState;
-import com.cmdop.update.state.SettingKey;
+import com.cmdop.update.model.DesiredState;
+import com.cmdop.update.model.SettingKey;
 import com.cmdop.update.state.SettingValues;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.StrictYaml;
 import com.cmdop.update.state.Machine;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package com.cmdop.update.demo;
 
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

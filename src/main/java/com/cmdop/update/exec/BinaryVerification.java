@@ -1,12 +1,12 @@
 package com.cmdop.update.exec;
 
 import com.cmdop.update.audit.TamperLog;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.feed.FeedLimits;
 import com.cmdop.update.release.feed.Validators;

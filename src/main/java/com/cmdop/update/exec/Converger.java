@@ -1,6 +1,5 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.AppContext;
 import com.cmdop.update.audit.AgentLog;
 import com.cmdop.update.audit.AuditLog;
 import com.cmdop.update.install.InstallEnv;
@@ -13,13 +12,13 @@ import com.cmdop.update.plan.Action;
 import com.cmdop.update.plan.ActualState;
 import com.cmdop.update.plan.Plan;
 import com.cmdop.update.plan.Planner;
-import com.cmdop.update.plan.VersionIntent;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.VersionIntent;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Platform;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.state.SettingKey;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.StateStore;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,16 +1,16 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.release.SignedFeed;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.feed.FeedTimeouts;
 import com.cmdop.update.release.manifest.FeedLayout;
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Settings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;

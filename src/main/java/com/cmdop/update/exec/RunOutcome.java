@@ -1,8 +1,8 @@
 package com.cmdop.update.exec;
 
 import com.cmdop.update.plan.Plan;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Settings;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.state.DesiredState;
+import com.cmdop.update.model.DesiredState;
 
 /**
  * A request to converge the machine to {@code desired}.

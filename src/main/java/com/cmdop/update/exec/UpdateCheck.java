@@ -1,10 +1,10 @@
 package com.cmdop.update.exec;
 
 import com.cmdop.update.release.SignedFeed;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -5,9 +5,9 @@ import com.cmdop.update.install.InstallEnv;
 import com.cmdop.update.install.InstallResult;
 import com.cmdop.update.install.Installer;
 import com.cmdop.update.release.SignedFeed;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.release.manifest.FeedLayout;
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 
 

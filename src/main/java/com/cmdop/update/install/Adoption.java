@@ -1,7 +1,7 @@
 package com.cmdop.update.install;
 
 import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

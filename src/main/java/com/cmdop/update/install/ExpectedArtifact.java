@@ -1,6 +1,6 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.trust.Sha256;
 import java.util.Objects;
 

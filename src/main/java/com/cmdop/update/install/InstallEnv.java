@@ -5,7 +5,7 @@ import com.cmdop.update.audit.AuditLog;
 import com.cmdop.update.service.ServiceRestarter;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Settings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package com.cmdop.update.install;
 
 import com.cmdop.update.audit.AgentLog;
 import com.cmdop.update.audit.AuditLog;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.UpdateException;
 import java.util.ArrayList;
 import java.util.List;
 

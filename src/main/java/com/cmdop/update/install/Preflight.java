@@ -1,8 +1,8 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.FileStore;

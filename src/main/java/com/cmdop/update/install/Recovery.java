@@ -1,7 +1,7 @@
 package com.cmdop.update.install;
 
 import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.service.HeartbeatWatcher;
 import java.io.IOException;
 import java.nio.file.Files;

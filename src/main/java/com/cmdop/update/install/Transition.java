@@ -1,9 +1,9 @@
 package com.cmdop.update.install;
 
 import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.service.HeartbeatResult;
 import com.cmdop.update.service.HeartbeatWatcher;
 import com.cmdop.update.service.RestartResult;

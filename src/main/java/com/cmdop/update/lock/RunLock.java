@@ -1,7 +1,7 @@
 package com.cmdop.update.lock;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

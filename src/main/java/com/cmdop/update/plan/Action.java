@@ -1,7 +1,7 @@
 package com.cmdop.update.plan;
 
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.SettingKey;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.SettingKey;
 
 /** One step of a plan. The executor switches over these; the planner only creates them. */
 public sealed interface Action permits Action.SetSetting, Action.InstallScheduler, Action.RemoveScheduler,

@@ -1,7 +1,7 @@
 package com.cmdop.update.plan;
 
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Settings;
 import java.util.Set;
 
 /**

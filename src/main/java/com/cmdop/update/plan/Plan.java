@@ -1,6 +1,6 @@
 package com.cmdop.update.plan;
 
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Settings;
 import java.util.List;
 
 /**

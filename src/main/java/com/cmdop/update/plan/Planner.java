@@ -1,12 +1,14 @@
 package com.cmdop.update.plan;
 
+import com.cmdop.update.model.VersionIntent;
+
 import com.cmdop.update.plan.ActualState.SchedulerState;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.DesiredState;
-import com.cmdop.update.state.SettingKey;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.DesiredState;
+import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,8 +1,8 @@
 package com.cmdop.update.publish;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
-import com.cmdop.update.state.DurationText;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.model.DurationText;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,18 +1,18 @@
 package com.cmdop.update.publish;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.lock.RunLock;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.release.manifest.Sha256Sums;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Channel;
 import com.cmdop.update.trust.MinisignSignature;
 import com.cmdop.update.trust.Sha256;
 import java.io.IOException;

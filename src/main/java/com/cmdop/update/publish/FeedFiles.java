@@ -1,7 +1,7 @@
 package com.cmdop.update.publish;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.trust.Sha256;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package com.cmdop.update.publish;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.trust.PasswordSource;
 import java.util.Arrays;
 import java.util.Map;

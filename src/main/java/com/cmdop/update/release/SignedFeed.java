@@ -1,10 +1,12 @@
 package com.cmdop.update.release;
 
+import com.cmdop.update.model.Version;
+
 import com.cmdop.update.audit.TamperLog;
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.feed.FeedLimits;
 import com.cmdop.update.release.feed.FeedLocation;
@@ -14,9 +16,9 @@ import com.cmdop.update.release.feed.Validators;
 import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Channel;
 import com.cmdop.update.trust.MinisignSignature;
 import com.cmdop.update.trust.MinisignVerifier;
 import com.cmdop.update.trust.SequenceStore;

@@ -1,6 +1,6 @@
 package com.cmdop.update.service;
 
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,10 +1,15 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.error.UpdateException;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.schedule.MaintenanceWindow;
+import com.cmdop.update.model.Channel;
+import com.cmdop.update.model.DurationText;
+import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Settings;
+
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.MaintenanceWindow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;

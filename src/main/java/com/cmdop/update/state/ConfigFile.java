@@ -1,7 +1,10 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Settings;
+
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 import com.cmdop.update.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;

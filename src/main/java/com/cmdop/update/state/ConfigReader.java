@@ -1,6 +1,8 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.model.Settings;
+
+import com.cmdop.update.model.error.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Iterator;

@@ -1,6 +1,9 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.model.DesiredState;
+import com.cmdop.update.model.SettingKey;
+
+import com.cmdop.update.model.error.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.EnumMap;
 import java.util.Iterator;

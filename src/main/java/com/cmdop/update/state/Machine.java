@@ -1,7 +1,9 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.Settings;
+
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package com.cmdop.update.state;
 
+import com.cmdop.update.model.Settings;
+
 import java.nio.file.Path;
 
 /**

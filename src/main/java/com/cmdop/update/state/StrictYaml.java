@@ -1,7 +1,9 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.model.Settings;
+
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;

@@ -1,7 +1,7 @@
 package com.cmdop.update.trust;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;

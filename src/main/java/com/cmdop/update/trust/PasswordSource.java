@@ -1,7 +1,7 @@
 package com.cmdop.update.trust;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 
 /**
  * Where the password of an encrypted secret key comes from (the CLI: {@code CMDOP_KEY_PASSWORD} or a

@@ -3,7 +3,7 @@ package com.cmdop.update.blackbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.release.feed.FaultyFeedServer;
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.Platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static com.cmdop.update.publish.PublishFixture.assertFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.publish.PublishFixture;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.support.Cli;
 import com.cmdop.update.support.Trees;

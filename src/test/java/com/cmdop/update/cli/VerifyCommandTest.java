@@ -2,10 +2,10 @@ package com.cmdop.update.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.release.manifest.FeedLayout;
-import com.cmdop.update.release.manifest.Platform;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Platform;
+import com.cmdop.update.model.Channel;
 import com.cmdop.update.support.Cli;
 import com.cmdop.update.support.TestFeed;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,9 +2,9 @@ package com.cmdop.update.install;
 
 import com.cmdop.update.audit.AgentLog;
 import com.cmdop.update.audit.AuditLog;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.lock.RunLock;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.state.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package com.cmdop.update.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.model.Version;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

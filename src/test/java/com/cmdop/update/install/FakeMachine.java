@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.audit.AgentLog;
 import com.cmdop.update.audit.AuditLog;
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.trust.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;

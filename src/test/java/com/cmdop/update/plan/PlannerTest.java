@@ -1,16 +1,18 @@
 package com.cmdop.update.plan;
 
+import com.cmdop.update.model.VersionIntent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.plan.ActualState.SchedulerState;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.Channel;
-import com.cmdop.update.state.DesiredState;
-import com.cmdop.update.state.SettingKey;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Channel;
+import com.cmdop.update.model.DesiredState;
+import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Settings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;

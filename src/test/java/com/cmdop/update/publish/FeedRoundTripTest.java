@@ -2,14 +2,14 @@ package com.cmdop.update.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.release.manifest.Sha256Sums;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Channel;
 import com.cmdop.update.trust.MinisignVerifier;
 import com.cmdop.update.trust.Sha256;
 import com.cmdop.update.trust.TrustedKeys;

@@ -1,12 +1,15 @@
 package com.cmdop.update.state;
 
+import com.cmdop.update.model.Channel;
+import com.cmdop.update.model.SettingKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
-import com.cmdop.update.release.Version;
-import com.cmdop.update.schedule.MaintenanceWindow;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.MaintenanceWindow;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;

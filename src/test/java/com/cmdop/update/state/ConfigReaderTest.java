@@ -1,10 +1,13 @@
 package com.cmdop.update.state;
 
+import com.cmdop.update.model.Channel;
+import com.cmdop.update.model.Settings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

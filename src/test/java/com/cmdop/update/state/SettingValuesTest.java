@@ -1,10 +1,12 @@
 package com.cmdop.update.state;
 
+import com.cmdop.update.model.DurationText;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

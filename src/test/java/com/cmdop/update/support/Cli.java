@@ -1,6 +1,6 @@
 package com.cmdop.update.support;
 
-import com.cmdop.update.AppContext;
+import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.cli.CliFactory;
 import com.cmdop.update.release.feed.FeedTimeouts;
 import com.fasterxml.jackson.databind.JsonNode;

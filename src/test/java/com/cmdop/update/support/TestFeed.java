@@ -1,12 +1,12 @@
 package com.cmdop.update.support;
 
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
-import com.cmdop.update.release.manifest.Platform;
+import com.cmdop.update.model.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Channel;
 import com.cmdop.update.trust.MinisignSecretKey;
 import com.cmdop.update.trust.MinisignSigner;
 import com.cmdop.update.trust.Sha256;

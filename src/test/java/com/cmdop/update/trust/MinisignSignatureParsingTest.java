@@ -3,8 +3,8 @@ package com.cmdop.update.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
 import java.io.InputStream;
 import java.util.Base64;
 import java.util.stream.Stream;

@@ -3,9 +3,9 @@ package com.cmdop.update.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.InvalidInputException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package com.cmdop.update.release.feed;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse.BodySubscriber;

@@ -1,7 +1,8 @@
 package com.cmdop.update.release.feed;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.InvalidInputException;
+
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.InvalidInputException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;

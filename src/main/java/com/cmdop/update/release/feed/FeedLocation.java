@@ -1,9 +1,10 @@
 package com.cmdop.update.release.feed;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.InvalidInputException;
-import com.cmdop.update.error.UpdateException;
+
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,7 +1,7 @@
 package com.cmdop.update.release.feed;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

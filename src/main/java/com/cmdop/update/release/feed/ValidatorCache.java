@@ -1,9 +1,10 @@
 package com.cmdop.update.release.feed;
 
-import com.cmdop.update.error.ErrorCode;
+
+import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.trust.Sha256;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.UpdateException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

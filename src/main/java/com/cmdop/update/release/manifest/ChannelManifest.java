@@ -1,7 +1,7 @@
 package com.cmdop.update.release.manifest;
 
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Channel;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;

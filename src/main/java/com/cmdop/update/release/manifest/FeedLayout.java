@@ -1,7 +1,7 @@
 package com.cmdop.update.release.manifest;
 
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.Channel;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Channel;
 
 /** The feed layout of SPEC section 7, as paths relative to the feed root. */
 public final class FeedLayout {

@@ -1,6 +1,8 @@
 package com.cmdop.update.release.manifest;
 
-import com.cmdop.update.release.Version;
+import com.cmdop.update.model.Platform;
+
+import com.cmdop.update.model.Version;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;

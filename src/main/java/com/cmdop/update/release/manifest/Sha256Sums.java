@@ -1,8 +1,8 @@
 package com.cmdop.update.release.manifest;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.InvalidInputException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.InvalidInputException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package com.cmdop.update.release.feed;
 
+
 import static com.cmdop.update.release.feed.FeedTestSupport.failureOf;
 import static com.cmdop.update.release.feed.FeedTestSupport.randomBytes;
 import static com.cmdop.update.release.feed.FeedTestSupport.write;
@@ -7,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.UpdateException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -4,8 +4,8 @@ import static com.cmdop.update.release.feed.FeedTestSupport.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;

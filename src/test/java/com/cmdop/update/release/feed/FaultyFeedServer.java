@@ -1,5 +1,6 @@
 package com.cmdop.update.release.feed;
 
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

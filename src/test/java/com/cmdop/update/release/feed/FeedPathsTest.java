@@ -3,9 +3,9 @@ package com.cmdop.update.release.feed;
 import static com.cmdop.update.release.feed.FeedTestSupport.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.UpdateException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

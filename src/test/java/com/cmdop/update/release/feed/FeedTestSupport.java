@@ -3,7 +3,7 @@ package com.cmdop.update.release.feed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.UpdateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,10 +1,11 @@
 package com.cmdop.update.release.feed;
 
+
 import static com.cmdop.update.release.feed.FeedTestSupport.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cmdop.update.error.ErrorCode;
+import com.cmdop.update.model.error.ErrorCode;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

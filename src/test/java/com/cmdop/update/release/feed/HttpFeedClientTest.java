@@ -1,5 +1,6 @@
 package com.cmdop.update.release.feed;
 
+
 import static com.cmdop.update.release.feed.FeedTestSupport.FAST;
 import static com.cmdop.update.release.feed.FeedTestSupport.HANG_GUARD;
 import static com.cmdop.update.release.feed.FeedTestSupport.RELAXED;
@@ -9,9 +10,9 @@ import static com.cmdop.update.release.feed.FeedTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.IntegrityException;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.IntegrityException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.release.feed.FaultyFeedServer.Fault;
 import com.cmdop.update.release.feed.FaultyFeedServer.RecordedRequest;
 import java.io.ByteArrayOutputStream;

@@ -1,13 +1,14 @@
 package com.cmdop.update.release.feed;
 
+
 import static com.cmdop.update.release.feed.FeedTestSupport.HANG_GUARD;
 import static com.cmdop.update.release.feed.FeedTestSupport.RELAXED;
 import static com.cmdop.update.release.feed.FeedTestSupport.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.InputStream;

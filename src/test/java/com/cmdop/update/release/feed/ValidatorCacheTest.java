@@ -1,13 +1,14 @@
 package com.cmdop.update.release.feed;
 
+
 import static com.cmdop.update.release.feed.FeedTestSupport.RELAXED;
 import static com.cmdop.update.release.feed.FeedTestSupport.failureOf;
 import static com.cmdop.update.release.feed.FeedTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cmdop.update.error.ErrorCode;
-import com.cmdop.update.error.UpdateException;
+import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

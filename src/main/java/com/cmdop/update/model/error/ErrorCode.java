@@ -1,4 +1,4 @@
-package com.cmdop.update.error;
+package com.cmdop.update.model.error;
 
 /**
  * The public error codes of SPEC section 4, each with the exit status it maps to.

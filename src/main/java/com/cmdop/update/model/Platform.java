@@ -1,4 +1,4 @@
-package com.cmdop.update.release.manifest;
+package com.cmdop.update.model;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,7 +1,6 @@
-package com.cmdop.update.schedule;
+package com.cmdop.update.plan;
 
-import com.cmdop.update.state.Settings;
-import com.cmdop.update.trust.Sha256;
+import com.cmdop.update.model.Settings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +40,13 @@ public final class ScheduleDecision {
             return Duration.ZERO;
         }
         long h = 0;
-        byte[] d = Sha256.digest((machineId == null ? "" : machineId).getBytes(StandardCharsets.UTF_8));
+        byte[] d;
+        try {
+            d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((machineId == null ? "" : machineId).getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
         for (int i = 0; i < 8; i++) {
             h = (h << 8) | (d[i] & 0xff);
         }

@@ -1,6 +1,5 @@
-package com.cmdop.update.state;
+package com.cmdop.update.model;
 
-import com.cmdop.update.plan.VersionIntent;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;

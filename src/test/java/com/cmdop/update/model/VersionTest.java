@@ -1,4 +1,4 @@
-package com.cmdop.update.release;
+package com.cmdop.update.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

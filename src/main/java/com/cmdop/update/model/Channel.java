@@ -1,4 +1,4 @@
-package com.cmdop.update.state;
+package com.cmdop.update.model;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package com.cmdop.update.state;
+package com.cmdop.update.model;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package com.cmdop.update.schedule;
+package com.cmdop.update.model;
 
 import java.time.DayOfWeek;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package com.cmdop.update.release;
+package com.cmdop.update.model;
 
 import java.math.BigInteger;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.cmdop.update.error;
+package com.cmdop.update.model.error;
 
 import java.util.Map;
 

@@ -1,6 +1,5 @@
-package com.cmdop.update.plan;
+package com.cmdop.update.model;
 
-import com.cmdop.update.release.Version;
 
 /**
  * What a command asks of the installed version, beside the settings: nothing (settings only),

@@ -1,7 +1,7 @@
-package com.cmdop.update.state;
+package com.cmdop.update.model;
 
-import com.cmdop.update.release.Version;
-import com.cmdop.update.schedule.MaintenanceWindow;
+import com.cmdop.update.state.MachinePaths;
+
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,10 +1,12 @@
-package com.cmdop.update.schedule;
+package com.cmdop.update.plan;
+
+import com.cmdop.update.model.MaintenanceWindow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cmdop.update.release.Version;
-import com.cmdop.update.state.SettingKey;
-import com.cmdop.update.state.Settings;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Settings;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

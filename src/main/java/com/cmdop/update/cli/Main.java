@@ -1,6 +1,7 @@
-package com.cmdop.update;
+package com.cmdop.update.cli;
 
-import com.cmdop.update.cli.CliFactory;
+import com.cmdop.update.exec.AppContext;
+
 
 /** The only place that calls System.exit. */
 public final class Main {

@@ -1,4 +1,6 @@
-package com.cmdop.update;
+package com.cmdop.update.exec;
+
+import com.cmdop.update.cli.Main;
 
 import com.cmdop.update.release.feed.FeedTimeouts;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package com.cmdop.update.error;
+package com.cmdop.update.model.error;
 
 /** Process exit statuses of SPEC section 4 (sysexits.h values where one fits). */
 public final class ExitCodes {
