@@ -19,7 +19,8 @@ final class AgentView {
                 machine.paths().dataDir(machine.settings()));
     }
 
-    static void fill(Report report, Machine machine) {
+    /** Fills {@code agent} from what the engine recorded; returns what it read. */
+    static InstallStatus fill(Report report, Machine machine) {
         InstallStatus s = read(machine);
         Map<String, Object> agent = report.agent();
         if (s.installedVersion() != null || !agent.containsKey("installed_version")) {
@@ -28,6 +29,7 @@ final class AgentView {
         agent.put("installed_verified", s.installedVerified());
         agent.put("previous_version", s.previous() == null ? null : s.previous().version());
         agent.put("previous_expires", s.previous() == null ? null : s.previous().expires().toString());
+        return s;
     }
 
     static List<Map<String, Object>> quarantined(InstallStatus s) {

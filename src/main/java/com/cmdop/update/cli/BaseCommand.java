@@ -4,7 +4,10 @@ import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.ExitCodes;
 import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.exec.Converger;
 import com.cmdop.update.state.Machine;
+import com.cmdop.update.state.SettingsReader;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,6 +24,9 @@ import picocli.CommandLine.Spec;
  * no command calls System.exit.
  */
 public abstract class BaseCommand implements Callable<Integer> {
+    /** Reads setting values given as flags, with the same rules as config.yaml and desired states. */
+    protected static final SettingsReader FLAGS = new SettingsReader("command line", ErrorCode.USAGE);
+
     protected final AppContext ctx;
 
     @Spec
@@ -100,9 +106,28 @@ public abstract class BaseCommand implements Callable<Integer> {
         return merged;
     }
 
+    /** The machine this run opened, so a failure can still report the agent as it is; null before. */
+    private Machine opened;
+
     /** The machine named by --root / CMDOP_ROOT and --config, with config.yaml read. */
     protected Machine openMachine() {
-        return openMachineFor(rootDir());
+        opened = openMachineFor(rootDir());
+        return opened;
+    }
+
+    /**
+     * After a failure: the {@code agent} object as the machine is now (a failed run still tells which
+     * version runs); best effort, as the failure may be that the machine cannot be read.
+     */
+    void describeAgentAfterFailure(Report report) {
+        if (opened == null) {
+            return;
+        }
+        try {
+            AgentView.fill(report, opened);
+        } catch (RuntimeException e) {
+            // the report keeps what it had; the failure itself is what matters
+        }
     }
 
     /** The machine under another root (Terraform passes its own) with this run's --config. */
@@ -127,6 +152,12 @@ public abstract class BaseCommand implements Callable<Integer> {
     /** Command-line paths are used as given, relative to the working directory. */
     protected Path absolute(Path p) {
         return ctx.cwd().resolve(p).normalize();
+    }
+
+    /** The one path of every question and change: progress bars only on a terminal, never with --json. */
+    protected Converger converger() {
+        PrintStream progress = ctx.stderrIsTerminal() && !globals().json() ? ctx.err() : null;
+        return new Converger(ctx, progress);
     }
 
     protected static UpdateException usage(String message) {

@@ -1,33 +1,37 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.exec.UpdateCheck;
-import com.cmdop.update.release.manifest.ChannelManifest;
-import com.cmdop.update.release.manifest.ReleaseManifest;
+import com.cmdop.update.exec.RunOutcome;
+import com.cmdop.update.model.Advisory;
 import com.cmdop.update.model.Settings;
+import com.cmdop.update.model.Version;
 import java.util.Map;
 
-/** Fills a {@link Report} for {@code --check}. */
+/** Fills a {@link Report} for {@code --check}: the plan of an update, not executed. */
 final class CheckReports {
     private CheckReports() {}
 
-    static void fill(Report report, Settings settings, UpdateCheck.Result r) {
-        ChannelManifest ch = r.channel().manifest();
-        report.checkMode(true).inSync(!r.updateAvailable());
-        report.agent().put("installed_version", RunReports.text(r.installed()));
-        report.agent().put("available_version", ch.version().toString());
-        report.advisories(r.advisories().stream().map(CheckReports::advisory).toList());
-        r.warnings().forEach(report::warn);
-        report.put("update_available", r.updateAvailable());
-        report.put("target_version", RunReports.text(r.target()));
+    static void fill(Report report, Settings settings, RunOutcome outcome) {
+        boolean waiting = outcome.plan().changesVersion();
+        Version installed = outcome.versionBefore();
+        Version available = outcome.channelHead();
+        Version target = outcome.plan().target();
+        report.checkMode(true).inSync(!waiting);
+        report.agent().put("installed_version", RunReports.text(installed));
+        report.agent().put("available_version", RunReports.text(available));
+        report.advisories(outcome.plan().advisories().stream().map(CheckReports::advisory).toList());
+        outcome.warnings().forEach(report::warn);
+        report.put("update_available", waiting);
+        report.put("target_version", RunReports.text(target));
         report.put("channel", settings.channel().id());
         report.put("pin", RunReports.text(settings.pin()));
-        report.put("feed", Report.orderedMap("location", settings.feed(), "sequence", ch.sequence(), "published",
-                ch.published().toString(), "expires", ch.expires().toString(), "key_id", r.channel().keyId(),
-                "cached", r.channel().fromCache()));
-        String installed = r.installed() == null ? "no version known to be installed" : "installed " + r.installed();
-        report.msg(r.updateAvailable()
-                ? "update waiting: " + r.target() + " (" + installed + ", channel " + settings.channel() + ")"
-                : "up to date: " + installed + "; channel " + settings.channel() + " offers " + ch.version()
+        RunOutcome.FeedSummary feed = outcome.feed();
+        report.put("feed", feed == null ? null : Report.orderedMap("location", feed.location(), "sequence",
+                feed.sequence(), "published", feed.published().toString(), "expires", feed.expires().toString(),
+                "key_id", feed.keyId(), "cached", feed.fromCache()));
+        String installedText = installed == null ? "no version known to be installed" : "installed " + installed;
+        report.msg(waiting
+                ? "update waiting: " + target + " (" + installedText + ", channel " + settings.channel() + ")"
+                : "up to date: " + installedText + "; channel " + settings.channel() + " offers " + available
                         + (settings.pin() == null ? "" : "; pinned to " + settings.pin()));
     }
 
@@ -38,7 +42,7 @@ final class CheckReports {
         return a.get("id") + " (" + a.get("severity") + ", fixed in " + a.get("fixed_in") + "): " + a.get("summary");
     }
 
-    static Map<String, Object> advisory(ReleaseManifest.Advisory a) {
+    static Map<String, Object> advisory(Advisory a) {
         return Report.orderedMap("id", a.id(), "severity", a.severity(), "summary", a.summary(), "fixed_in",
                 a.fixedIn().toString());
     }

@@ -77,8 +77,7 @@ public final class ConvergeCommand extends BaseCommand {
         DesiredState desired = DesiredStateReader.parse(readState(), source);
         report.desired(RunReports.desiredMap(desired));
         Machine machine = openMachine();
-        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
-                .run(machine, new RunRequest(desired, RunRequest.CONVERGE, check, offline));
+        RunOutcome outcome = converger().run(machine, new RunRequest(desired, RunRequest.CONVERGE, check, offline));
         RunReports.fill(report, desired, outcome, check);
         AgentView.fill(report, machine);
     }

@@ -1,6 +1,7 @@
 package com.cmdop.update.cli;
 
 import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.exec.RunFailure;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import java.util.List;
@@ -31,6 +32,13 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         UpdateException error = typed(ex);
         if (cl.getCommand() instanceof BaseCommand command) {
             GlobalOptions g = command.globals();
+            if (command.currentReport() != null) {
+                if (error instanceof RunFailure failure) {
+                    // the run changed something before it failed: report what stayed changed, and what was undone
+                    RunReports.fill(command.currentReport(), failure.outcome(), command.checkMode());
+                }
+                command.describeAgentAfterFailure(command.currentReport());
+            }
             return report(command.currentReport(), command.commandName(), command.checkMode(), error, g.json(),
                     g.verbose() ? ex : null);
         }
@@ -55,8 +63,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             Throwable trace) {
         int exit = error.exitCode();
         if (json) {
-            Report r = (started != null ? started : new Report(command, ctx.clock().instant(), System.nanoTime()))
-                    .error(error).inSync(false).changed(false).checkMode(checkMode).msg(error.getMessage());
+            Report r = started != null ? started : new Report(command, ctx.clock().instant(), System.nanoTime());
+            if (!(error instanceof RunFailure)) {
+                r.changed(false);
+            }
+            r.error(error).inSync(false).checkMode(checkMode).msg(error.getMessage());
             Output.json(ctx.out(), r.toMap(exit));
         }
         ctx.err().println("cmdop-update: error: " + error.getMessage() + " [" + error.code() + "]");

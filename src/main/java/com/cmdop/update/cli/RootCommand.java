@@ -1,42 +1,24 @@
 package com.cmdop.update.cli;
 
 import com.cmdop.update.exec.AppContext;
-import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.exec.BinaryVerification;
-import com.cmdop.update.exec.FeedSession;
-import com.cmdop.update.exec.RunIds;
+import com.cmdop.update.exec.Converger;
 import com.cmdop.update.exec.RunOutcome;
-import com.cmdop.update.exec.UpdateCheck;
-import com.cmdop.update.release.SignedFeed;
-import com.cmdop.update.model.Version;
-import com.cmdop.update.release.feed.FeedClient;
-import com.cmdop.update.model.Platform;
-import com.cmdop.update.release.manifest.Sha256Sums;
-import com.cmdop.update.install.InstallStatus;
-import com.cmdop.update.install.Quarantine;
-import com.cmdop.update.lock.RunLock;
-import com.cmdop.update.model.VersionIntent;
-import com.cmdop.update.schedule.MachineIdentity;
-import com.cmdop.update.plan.ScheduleDecision;
-import com.cmdop.update.model.Settings;
-import com.cmdop.update.state.StateStore;
-import java.nio.file.Files;
-import java.time.Instant;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.Set;
 import com.cmdop.update.exec.RunRequest;
+import com.cmdop.update.exec.VerifyService;
+import com.cmdop.update.install.InstallStatus;
 import com.cmdop.update.model.DesiredState;
+import com.cmdop.update.model.Setting;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.model.VersionIntent;
+import com.cmdop.update.plan.ScheduleDecision;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.model.SettingKey;
-import com.cmdop.update.state.SettingValues;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -166,125 +148,100 @@ public final class RootCommand extends BaseCommand {
     @Override
     protected void run(Report report) {
         validateCombination();
-        if (!settingFlags().isEmpty()) {
-            applySettings(report);
-            return;
-        }
-        if (check) {
-            checkForUpdate(report);
-        } else if (version != null) {
-            installExactly(report);
-        } else if (rollback) {
-            changeVersion(report, openMachine(), VersionIntent.ROLLBACK, RunRequest.CLI);
+        if (verify != null) {
+            verifyBinary(report);
         } else if (scheduled) {
             scheduledRun(report);
-        } else if (verify != null) {
-            verifyBinary(report);
         } else {
+            RunRequest request = request();
+            report.desired(RunReports.desiredMap(request.desired()));
             Machine machine = openMachine();
-            recordCheck(machine, () -> changeVersion(report, machine, VersionIntent.LATEST, RunRequest.CLI));
+            RunOutcome outcome = converger().run(machine, request);
+            if (check) {
+                CheckReports.fill(report, machine.settings(), outcome);
+            } else {
+                RunReports.fill(report, request.desired(), outcome, false);
+            }
+            InstallStatus install = AgentView.fill(report, machine);
+            if (check) {
+                report.put("quarantined", AgentView.quarantined(install));
+            }
+            if (version != null && machine.settings().auto() && machine.settings().pin() == null) {
+                report.warn("auto-update is on and nothing is pinned: a scheduled update may replace " + version
+                        + " with the channel's newer version; use --pin " + version + " to keep it");
+            }
         }
+    }
+
+    /** What the flags ask, as a desired state: settings flags, or one of the version modes. */
+    private RunRequest request() {
+        if (!settingFlags().isEmpty()) {
+            return new RunRequest(DesiredState.of(settingsFromFlags()), RunRequest.CLI, false, false);
+        }
+        VersionIntent intent = VersionIntent.LATEST;
+        if (version != null) {
+            Version v = FLAGS.read(Setting.PIN, version, "--version");
+            if (v == null) {
+                throw usage("--version needs a version such as v1.2.3");
+            }
+            intent = new VersionIntent.Exact(v);
+        } else if (rollback) {
+            intent = VersionIntent.ROLLBACK;
+        }
+        return new RunRequest(DesiredState.only(intent), RunRequest.CLI, check, false);
+    }
+
+    private Map<Setting<?>, Object> settingsFromFlags() {
+        Map<Setting<?>, Object> desired = new LinkedHashMap<>();
+        if (channel != null) {
+            desired.put(Setting.CHANNEL, FLAGS.read(Setting.CHANNEL, channel, "--channel"));
+        }
+        if (auto != null) {
+            if (!auto.equals("on") && !auto.equals("off")) {
+                throw FLAGS.fail("--auto", "expected on or off, found '" + auto + "'");
+            }
+            desired.put(Setting.AUTO, auto.equals("on"));
+        }
+        if (interval != null) {
+            desired.put(Setting.INTERVAL, FLAGS.read(Setting.INTERVAL, interval, "--interval"));
+        }
+        if (pin != null) {
+            if (pin.isBlank()) {
+                throw FLAGS.fail("--pin", "needs a version such as v1.2.3; use --unpin to remove the pin");
+            }
+            desired.put(Setting.PIN, FLAGS.read(Setting.PIN, pin, "--pin"));
+        }
+        if (unpin) {
+            desired.put(Setting.PIN, null);
+        }
+        return desired;
     }
 
     /** {@code --verify FILE [--sums SHA256SUMS]}: hash the file and find it in a signed SHA256SUMS. */
     private void verifyBinary(Report report) {
-        Machine machine = openMachine();
-        Path file = absolute(verify);
-        Path beside = file.resolveSibling(Sha256Sums.FILE_NAME);
-        String runId = RunIds.next();
-        BinaryVerification verification = new BinaryVerification(FeedSession.verifier(machine),
-                FeedSession.tamperLog(machine, ctx.clock(), RunRequest.CLI, runId));
-        BinaryVerification.Verified v;
-        if (sums != null || Files.isRegularFile(beside)) {
-            Path s = sums != null ? absolute(sums) : beside;
-            v = verification.verify(file, List.of(() -> BinaryVerification.fromFile(s)));
-        } else {
-            SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), ctx.clock().instant(), RunRequest.CLI,
-                    runId, ctx.feedTimeouts());
-            try (FeedClient client = feed.client()) {
-                v = verification.verify(file, feedCandidates(machine, feed, file));
-            }
-        }
+        BinaryVerification.Verified v = new VerifyService(ctx).verify(openMachine(), absolute(verify),
+                sums == null ? null : absolute(sums));
         report.put("verified", Report.orderedMap("file", v.file(), "sha256", v.sha256(), "name", v.entry(),
                 "version", v.version(), "platform", v.platform(), "key_id", v.keyId(), "sums", v.sums()));
         report.msg(v.file() + " is " + (v.version() == null ? v.entry() : "cmdop " + v.version() + " for "
                 + v.platform()) + ", signed by key " + v.keyId() + " (sha256 " + v.sha256() + ")");
     }
 
-    /** The releases whose SHA256SUMS may list the file: the version its name names, else channel and installed. */
-    private static List<Supplier<BinaryVerification.SignedSums>> feedCandidates(Machine machine, SignedFeed feed,
-            Path file) {
-        Version named = BinaryVerification.versionInName(file);
-        List<Supplier<BinaryVerification.SignedSums>> list = new ArrayList<>();
-        if (named != null) {
-            list.add(() -> BinaryVerification.fromFeed(feed.client(), named));
-            return list;
-        }
-        list.add(() -> BinaryVerification.fromFeed(feed.client(),
-                feed.channel(machine.settings().channel()).manifest().version()));
-        Version installed = StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
-        if (installed != null) {
-            list.add(() -> BinaryVerification.fromFeed(feed.client(), installed));
-        }
-        return list;
-    }
-
-    /** {@code --version V}: exactly that version, even older; not a pin, so auto-update may move it later. */
-    private void installExactly(Report report) {
-        Version v = new SettingValues("command line", ErrorCode.USAGE).pin("--version", new TextNode(version));
-        if (v == null) {
-            throw usage("--version needs a version such as v1.2.3");
-        }
-        Machine machine = openMachine();
-        Settings s = machine.settings();
-        changeVersion(report, machine, new VersionIntent.Exact(v), RunRequest.CLI);
-        if (s.auto() && s.pin() == null) {
-            report.warn("auto-update is on and nothing is pinned: a scheduled update may replace " + v + " with the "
-                    + "channel's newer version; use --pin " + v + " to keep it");
-        }
-    }
-
-    /** The one plan -> execute path for every command that moves the installed version. */
-    private void changeVersion(Report report, Machine machine, VersionIntent intent, String actor) {
-        DesiredState desired = DesiredState.of(Map.of()).withIntent(intent);
-        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
-                .run(machine, new RunRequest(desired, actor, false, false));
-        RunReports.fill(report, desired, outcome, false);
-        AgentView.fill(report, machine);
-    }
-
-    /**
-     * {@code --scheduled}: exits at once, without network, unless a check is due (SPEC section 6); then
-     * does what {@code cmdop-update} does, as actor {@code scheduled}.
-     */
+    /** {@code --scheduled}: a no-op unless a check is due; then what {@code cmdop-update} does. */
     private void scheduledRun(Report report) {
         Machine machine = openMachine();
-        StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
-        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheck(),
-                ctx.clock().instant(), MachineIdentity.of(machine.paths().root()));
+        Converger.ScheduledRun run = converger().scheduled(machine);
+        ScheduleDecision.Result d = run.decision();
         report.put("schedule", Report.orderedMap("due", d.due(), "reason", d.reason(), "next_check",
                 d.nextCheck() == null ? null : d.nextCheck().toString()));
-        if (!d.due()) {
+        if (run.outcome() == null) {
             report.msg("no check due: " + d.reason());
             return;
         }
-        recordCheck(machine, () -> changeVersion(report, machine, VersionIntent.LATEST, RunRequest.SCHEDULED));
-    }
-
-    /** An update run counts as a check for the schedule, whether it succeeded or not. */
-    private void recordCheck(Machine machine, Runnable run) {
-        String result = "failed";
-        try {
-            run.run();
-            result = "ok";
-        } finally {
-            // under the run lock: state.json is also written by installs
-            try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait())) {
-                StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
-                state.recordCheck(ctx.clock().instant(), result);
-                state.save();
-            }
-        }
+        DesiredState update = DesiredState.only(VersionIntent.LATEST);
+        report.desired(RunReports.desiredMap(update));
+        RunReports.fill(report, update, run.outcome(), false);
+        AgentView.fill(report, machine);
     }
 
     @Override
@@ -292,23 +249,6 @@ public final class RootCommand extends BaseCommand {
         super.renderText(report);
         if (!globals().quiet()) {
             report.advisories().forEach(a -> ctx.out().println("  advisory " + CheckReports.describe(a)));
-        }
-    }
-
-    private void checkForUpdate(Report report) {
-        Machine machine = openMachine();
-        Instant now = ctx.clock().instant();
-        Version installed = StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
-        SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), now, RunRequest.CLI, RunIds.next(),
-                ctx.feedTimeouts());
-        try (FeedClient ignored = feed.client()) {
-            InstallStatus install = AgentView.read(machine);
-            Set<Version> quarantined = install.quarantined().stream().map(Quarantine.Entry::version)
-                    .collect(Collectors.toSet());
-            UpdateCheck.Result r = UpdateCheck.run(machine.settings(), installed, quarantined, feed,
-                    Platform.current());
-            CheckReports.fill(report, machine.settings(), r);
-            report.put("quarantined", AgentView.quarantined(install));
         }
     }
 
@@ -327,39 +267,5 @@ public final class RootCommand extends BaseCommand {
             throw usage(String.join(" and ", modes) + " conflict: run them as separate commands"
                     + (check ? " (--check changes nothing, so it cannot be combined with a change)" : ""));
         }
-    }
-
-    private void applySettings(Report report) {
-        SettingValues values = new SettingValues("command line", ErrorCode.USAGE);
-        Map<SettingKey, Object> desired = new EnumMap<>(SettingKey.class);
-        if (channel != null) {
-            desired.put(SettingKey.CHANNEL, values.channel("--channel", new TextNode(channel)));
-        }
-        if (auto != null) {
-            if (!auto.equals("on") && !auto.equals("off")) {
-                throw values.fail("--auto", "expected on or off, found '" + auto + "'");
-            }
-            desired.put(SettingKey.AUTO, auto.equals("on"));
-        }
-        if (interval != null) {
-            desired.put(SettingKey.INTERVAL, values.duration("--interval", new TextNode(interval),
-                    SettingValues.INTERVAL_MIN, SettingValues.INTERVAL_MAX));
-        }
-        if (pin != null) {
-            if (pin.isBlank()) {
-                throw values.fail("--pin", "needs a version such as v1.2.3; use --unpin to remove the pin");
-            }
-            desired.put(SettingKey.PIN, values.pin("--pin", new TextNode(pin)));
-        }
-        if (unpin) {
-            desired.put(SettingKey.PIN, null);
-        }
-        DesiredState state = DesiredState.of(desired);
-        report.desired(RunReports.desiredMap(state));
-        Machine machine = openMachine();
-        RunOutcome outcome = MachineServices.converger(ctx, configFile() != null, globals().json())
-                .run(machine, new RunRequest(state, RunRequest.CLI, false, false));
-        RunReports.fill(report, state, outcome, false);
-        AgentView.fill(report, machine);
     }
 }

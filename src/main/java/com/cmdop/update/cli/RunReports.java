@@ -2,10 +2,10 @@ package com.cmdop.update.cli;
 
 import com.cmdop.update.exec.ActionResult;
 import com.cmdop.update.exec.RunOutcome;
-import com.cmdop.update.model.Version;
 import com.cmdop.update.model.DesiredState;
-import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
+import com.cmdop.update.model.Version;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,6 +15,12 @@ final class RunReports {
     private RunReports() {}
 
     static void fill(Report report, DesiredState desired, RunOutcome outcome, boolean check) {
+        report.desired(desiredMap(desired));
+        fill(report, outcome, check);
+    }
+
+    /** Everything but {@code desired}: also how a failed run that changed something is reported. */
+    static void fill(Report report, RunOutcome outcome, boolean check) {
         boolean inSync = outcome.plan().drift().isEmpty();
         String status;
         if (outcome.changed()) {
@@ -23,7 +29,6 @@ final class RunReports {
             status = inSync ? Report.UNCHANGED : Report.DRIFT;
         }
         report.checkMode(check).status(status).changed(outcome.changed()).inSync(inSync)
-                .desired(desiredMap(desired))
                 .beforeAfter(settingsMap(outcome.before(), outcome.versionBefore()),
                         settingsMap(outcome.after(), outcome.versionAfter()))
                 .drift(outcome.plan().drift())
@@ -52,13 +57,9 @@ final class RunReports {
     /** The settings in the JSON form of {@code before}, {@code after} and status {@code settings}. */
     static Map<String, Object> settingsMap(Settings s, Version installed) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("channel", s.channel().id());
-        m.put("auto", s.auto());
-        m.put("interval", SettingKey.INTERVAL.toJson(s.interval()));
-        m.put("pin", text(s.pin()));
-        m.put("window", SettingKey.WINDOW.toJson(s.window()));
-        m.put("feed", s.feed());
-        m.put("trusted_keys", s.trustedKeys());
+        for (Setting<?> setting : Setting.MANAGED) {
+            m.put(setting.id(), setting.toJson(s.get(setting)));
+        }
         m.put("version", text(installed));
         return m;
     }

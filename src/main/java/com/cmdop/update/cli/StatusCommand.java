@@ -1,17 +1,12 @@
 package com.cmdop.update.cli;
 
 import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.exec.StatusReader;
 import com.cmdop.update.install.InstallStatus;
-import com.cmdop.update.model.Version;
-import com.cmdop.update.schedule.MachineIdentity;
-import com.cmdop.update.plan.ScheduleDecision;
-import com.cmdop.update.schedule.SchedulerEntry;
+import com.cmdop.update.model.Setting;
+import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
-import com.cmdop.update.model.SettingKey;
-import com.cmdop.update.model.Settings;
-import com.cmdop.update.state.StateStore;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,25 +45,20 @@ public final class StatusCommand extends BaseCommand {
 
     @Override
     protected void run(Report report) {
-        Machine machine = openMachine();
-        Settings s = machine.settings();
-        MachinePaths paths = machine.paths();
-        StateStore state = StateStore.load(paths.stateFile(s));
-        Version installed = state.installedVersion();
-        InstallStatus install = AgentView.read(machine);
-        AgentView.fill(report, machine);
-        boolean tampered = Boolean.FALSE.equals(install.installedVerified()) && installed != null;
-        report.msg(summary(s, install)).inSync(!tampered);
-        if (tampered) {
-            report.status(Report.DRIFT).warn(paths.installPath(s) + " no longer matches the signed " + installed
-                    + " that was installed (replaced by hand?); run 'cmdop-update --version " + installed
-                    + "' to reinstall it");
+        StatusReader.Status st = new StatusReader(ctx).read(openMachine());
+        Settings s = st.settings();
+        AgentView.fill(report, st.machine());
+        report.msg(summary(s, st.install())).inSync(!st.modified());
+        if (st.modified()) {
+            report.status(Report.DRIFT).warn(st.machine().paths().installPath(s) + " no longer matches the signed "
+                    + st.installedVersion() + " that was installed (replaced by hand?); run 'cmdop-update --version "
+                    + st.installedVersion() + "' to reinstall it");
         }
-        report.put("settings", RunReports.settingsMap(s, installed));
-        report.put("schedule", schedule(machine, state));
-        report.put("quarantined", AgentView.quarantined(install));
-        report.put("paths", pathsMap(machine));
-        report.put("last_change", state.root().get("last_change"));
+        report.put("settings", RunReports.settingsMap(s, st.installedVersion()));
+        report.put("schedule", schedule(s, st.schedule()));
+        report.put("quarantined", AgentView.quarantined(st.install()));
+        report.put("paths", pathsMap(st.machine()));
+        report.put("last_change", st.lastChange());
     }
 
     @Override
@@ -81,29 +71,23 @@ public final class StatusCommand extends BaseCommand {
                 : install.installedVersion() + (Boolean.TRUE.equals(install.installedVerified()) ? " (verified)"
                         : Boolean.FALSE.equals(install.installedVerified()) ? " (NOT verified)" : "");
         return "channel " + s.channel() + (s.pin() == null ? "" : ", pinned to " + s.pin())
-                + ", auto-update " + (s.auto() ? "on every " + SettingKey.INTERVAL.toJson(s.interval()) : "off")
+                + ", auto-update " + (s.auto() ? "on every " + Setting.INTERVAL.toJson(s.interval()) : "off")
                 + "; installed " + installed
                 + (install.previous() == null ? "" : "; previous " + install.previous().version() + " kept until "
                         + install.previous().expires());
     }
 
-    private Map<String, Object> schedule(Machine machine, StateStore state) {
-        SchedulerEntry entry = MachineServices.scheduler(ctx, machine, configFile() != null);
-        Settings s = machine.settings();
+    private static Map<String, Object> schedule(Settings s, StatusReader.Schedule sch) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("auto", s.auto());
-        m.put("interval", SettingKey.INTERVAL.toJson(s.interval()));
-        m.put("window", s.window() == null ? null : s.window().toString());
-        m.put("kind", entry.usesSystemd() ? "systemd" : "cron");
-        m.put("entry", entry.state().name().toLowerCase(Locale.ROOT));
-        JsonNode last = state.root().path("last_check");
-        ScheduleDecision.Result d = ScheduleDecision.decide(s, state.lastCheck(), ctx.clock().instant(),
-                MachineIdentity.of(machine.paths().root()));
-        m.put("last_check", last.path("time").asText(null));
-        m.put("last_result", last.path("result").asText(null));
-        m.put("next_check", d.due() ? ctx.clock().instant().toString()
-                : d.nextCheck() == null ? null : d.nextCheck().toString());
-        m.put("next_check_note", d.reason());
+        m.put("interval", Setting.INTERVAL.toJson(s.interval()));
+        m.put("window", Setting.WINDOW.toJson(s.window()));
+        m.put("kind", sch.kind());
+        m.put("entry", sch.entry().name().toLowerCase(Locale.ROOT));
+        m.put("last_check", sch.lastCheck());
+        m.put("last_result", sch.lastResult());
+        m.put("next_check", sch.nextCheck() == null ? null : sch.nextCheck().toString());
+        m.put("next_check_note", sch.note());
         return m;
     }
 

@@ -8,17 +8,16 @@ import com.cmdop.update.exec.RunOutcome;
 import com.cmdop.update.exec.RunRequest;
 import com.cmdop.update.plan.Drift;
 import com.cmdop.update.model.DesiredState;
-import com.cmdop.update.model.SettingKey;
-import com.cmdop.update.state.SettingValues;
+import com.cmdop.update.state.SettingsReader;
+import com.cmdop.update.model.Setting;
+import com.cmdop.update.exec.Converger;
 import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.StrictYaml;
 import com.cmdop.update.state.Machine;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +32,9 @@ import java.util.stream.Collectors;
  * more, so {@code terraform plan} never changes a machine.
  */
 final class TerraformDataSource {
-    private static final Set<String> KEYS = Set.of("channel", "auto", "interval", "pin", "root");
+    /** The query's keys: {@code root}, and every managed setting whose value is one string. */
+    private static final Set<Setting<?>> SETTINGS = Set.of(Setting.CHANNEL, Setting.AUTO, Setting.INTERVAL,
+            Setting.PIN);
 
     private final AppContext ctx;
     private final Function<Path, Machine> machines;
@@ -54,7 +55,7 @@ final class TerraformDataSource {
                     ? ctx.cwd().resolve(query.get("root")) : defaultRoot;
             DesiredState desired = desired(query);
             Machine machine = machines.apply(root);
-            RunOutcome outcome = MachineServices.converger(ctx, false, true)
+            RunOutcome outcome = new Converger(ctx, null)
                     .run(machine, new RunRequest(desired, RunRequest.CONVERGE, true, true));
             Report report = new Report("converge", ctx.clock().instant(), start);
             RunReports.fill(report, desired, outcome, true);
@@ -90,7 +91,7 @@ final class TerraformDataSource {
         Map<String, String> query = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!KEYS.contains(e.getKey())) {
+            if (!e.getKey().equals("root") && SETTINGS.stream().noneMatch(k -> k.id().equals(e.getKey()))) {
                 throw fail("unknown query key '" + e.getKey() + "'; allowed: auto, channel, interval, pin, root");
             }
             if (!e.getValue().isTextual()) {
@@ -103,12 +104,11 @@ final class TerraformDataSource {
     }
 
     private static DesiredState desired(Map<String, String> query) {
-        SettingValues v = new SettingValues("query", ErrorCode.INVALID_INPUT);
-        Map<SettingKey, Object> desired = new EnumMap<>(SettingKey.class);
-        for (Map.Entry<String, String> e : query.entrySet()) {
-            SettingKey key = SettingKey.byId(e.getKey());
-            if (key != null) {
-                desired.put(key, v.read(key, TextNode.valueOf(e.getValue())));
+        SettingsReader reader = new SettingsReader("query", ErrorCode.INVALID_INPUT);
+        Map<Setting<?>, Object> desired = new LinkedHashMap<>();
+        for (Setting<?> setting : SETTINGS) {
+            if (query.containsKey(setting.id())) {
+                desired.put(setting, reader.read(setting, query.get(setting.id()), setting.id()));
             }
         }
         return DesiredState.of(desired);
@@ -122,7 +122,7 @@ final class TerraformDataSource {
         out.put("drift_settings", outcome.plan().drift().stream().map(Drift::setting).collect(Collectors.joining(",")));
         out.put("channel", s.channel().id());
         out.put("auto", Boolean.toString(s.auto()));
-        out.put("interval", (String) SettingKey.INTERVAL.toJson(s.interval()));
+        out.put("interval", (String) Setting.INTERVAL.toJson(s.interval()));
         out.put("pin", s.pin() == null ? "" : s.pin().toString());
         out.put("installed_version", outcome.versionBefore() == null ? "" : outcome.versionBefore().toString());
         Object previous = report.agent().get("previous_version");

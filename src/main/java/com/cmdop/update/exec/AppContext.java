@@ -1,7 +1,6 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.cli.Main;
-
+import com.cmdop.update.model.Platform;
 import com.cmdop.update.release.feed.FeedTimeouts;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -11,14 +10,15 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Everything a run needs from the outside world, built once in {@link Main} and passed down; tests
- * build their own (captured streams, a fixed clock, their own environment). No globals.
+ * Everything a run needs from the outside world, built once in the CLI's {@code Main} and passed down;
+ * tests build their own (captured streams, a fixed clock, their own environment and platform). No globals.
  *
  * @param env              the process environment (CMDOP_ROOT, HOME, proxies, CMDOP_KEY_PASSWORD)
  * @param cwd              the working directory that relative command-line paths are resolved against
  * @param stderrIsTerminal whether to draw progress bars and prompt for passwords
  * @param lockWait         how long a mutating run waits for another run's lock (SPEC: 10 s)
  * @param feedTimeouts     connect, idle and total timeouts of feed requests (tests shorten them)
+ * @param platform         the platform whose artifacts are installed (the JVM's, in production)
  */
 public record AppContext(
         Map<String, String> env,
@@ -29,9 +29,19 @@ public record AppContext(
         Path cwd,
         boolean stderrIsTerminal,
         Duration lockWait,
-        FeedTimeouts feedTimeouts) {
+        FeedTimeouts feedTimeouts,
+        Platform platform) {
 
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
+    /** Set by bin/cmdop-update to its own absolute path, so scheduler entries run the same launcher. */
+    public static final String LAUNCHER_ENV = "CMDOP_UPDATE_LAUNCHER";
+    static final String DEFAULT_LAUNCHER = "/usr/local/bin/cmdop-update";
+
+    /** A context for this JVM's platform. */
+    public AppContext(Map<String, String> env, Clock clock, InputStream stdin, PrintStream out, PrintStream err,
+            Path cwd, boolean stderrIsTerminal, Duration lockWait, FeedTimeouts feedTimeouts) {
+        this(env, clock, stdin, out, err, cwd, stderrIsTerminal, lockWait, feedTimeouts, Platform.current());
+    }
 
     /** A context with the production feed timeouts. */
     public AppContext(Map<String, String> env, Clock clock, InputStream stdin, PrintStream out, PrintStream err,
@@ -46,10 +56,16 @@ public record AppContext(
 
     /** The same context writing to other streams (the demo captures each step's output). */
     public AppContext withStreams(InputStream in, PrintStream newOut, PrintStream newErr) {
-        return new AppContext(env, clock, in, newOut, newErr, cwd, false, lockWait, feedTimeouts);
+        return new AppContext(env, clock, in, newOut, newErr, cwd, false, lockWait, feedTimeouts, platform);
     }
 
     public String env(String name) {
         return env.get(name);
+    }
+
+    /** The command that scheduler entries run: this launcher, as it named itself, else the installed one. */
+    public String launcher() {
+        String launcher = env(LAUNCHER_ENV);
+        return launcher == null || launcher.isBlank() ? DEFAULT_LAUNCHER : launcher;
     }
 }

@@ -3,137 +3,154 @@ package com.cmdop.update.exec;
 import com.cmdop.update.audit.AgentLog;
 import com.cmdop.update.audit.AuditLog;
 import com.cmdop.update.install.InstallEnv;
-import com.cmdop.update.install.Quarantine;
 import com.cmdop.update.install.Recovery;
 import com.cmdop.update.install.RecoveryResult;
-import com.cmdop.update.install.Retention;
 import com.cmdop.update.lock.RunLock;
+import com.cmdop.update.model.DesiredState;
+import com.cmdop.update.model.Settings;
+import com.cmdop.update.model.VersionIntent;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.plan.Action;
-import com.cmdop.update.plan.ActualState;
+import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.plan.Plan;
 import com.cmdop.update.plan.Planner;
-import com.cmdop.update.model.VersionIntent;
-import com.cmdop.update.model.Version;
-import com.cmdop.update.model.Platform;
+import com.cmdop.update.plan.ScheduleDecision;
+import com.cmdop.update.schedule.MachineIdentity;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.model.SettingKey;
-import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.StateStore;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.function.Function;
 
 /**
- * The one path of every mutating command (DESIGN.md): read the machine, plan, and, when there is
- * something to do and this is not a check, take the lock, read and plan again (another run may have
- * changed things while we waited), and execute. A machine in sync is never locked and never written,
- * unless an interrupted run left a journal or a partial download: every mutating run finishes or undoes
- * that first.
+ * The one path of every command that asks about or changes the machine (DESIGN.md "A run, step by
+ * step"): read the machine (and the feed when the question needs it), plan, and stop there for a check
+ * or a machine in sync. Otherwise take the run lock once, finish or undo an interrupted run, read and plan
+ * again (another run may have changed things while we waited), prepare (every check that can refuse the
+ * run), execute with undo, and record the check and the change, all under that one lock.
  */
 public final class Converger {
     private final AppContext ctx;
-    private final Function<Machine, SchedulerEntry> schedulerFor;
     private final PrintStream progress;
 
-    /**
-     * @param schedulerFor the scheduler entry a machine should have
-     * @param progress     where to draw download progress, or null (not a terminal, or --json)
-     */
-    public Converger(AppContext ctx, Function<Machine, SchedulerEntry> schedulerFor, PrintStream progress) {
+    /** @param progress where to draw download progress, or null (not a terminal, or --json) */
+    public Converger(AppContext ctx, PrintStream progress) {
         this.ctx = ctx;
-        this.schedulerFor = schedulerFor;
         this.progress = progress;
+    }
+
+    /** A scheduled run: the decision, and the run when one was due (else null: nothing was read or written). */
+    public record ScheduledRun(ScheduleDecision.Result decision, RunOutcome outcome) {}
+
+    /**
+     * {@code --scheduled} (SPEC section 6): exits at once, without network, lock or writes, unless a check
+     * is due; then does what {@code cmdop-update} does, as actor {@code scheduled}.
+     */
+    public ScheduledRun scheduled(Machine machine) {
+        StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
+        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheck(),
+                ctx.clock().instant(), MachineIdentity.of(machine.paths().root()));
+        if (!d.due()) {
+            return new ScheduledRun(d, null);
+        }
+        DesiredState update = DesiredState.only(VersionIntent.LATEST);
+        return new ScheduledRun(d, run(machine, new RunRequest(update, RunRequest.SCHEDULED, false, false)));
     }
 
     public RunOutcome run(Machine machine, RunRequest request) {
         Instant now = ctx.clock().instant(); // fixed for the run: manifest expiry is judged against it
         String runId = RunIds.next();
-        try (FeedHandle feed = new FeedHandle(machine, converged(machine.settings(), request), ctx.env(), ctx.clock(),
-                now, request.actor(), runId, ctx.feedTimeouts())) {
-            Version head = wantsChannelHead(machine, request) ? feed.channelHead() : null;
-            Plan plan = Planner.plan(request.desired(), actual(machine, head));
-            boolean interrupted = Recovery.isNeeded(machine.paths().installPath(machine.settings()),
-                    machine.paths().dataDir(machine.settings()));
-            if ((plan.actions().isEmpty() && !interrupted) || request.check()) {
-                feed.commit();
-                List<ActionResult> planned = plan.actions().stream()
-                        .map(a -> new ActionResult(a.id(), ActionResult.PLANNED, a.message())).toList();
-                Version installed = installedVersion(machine);
-                return new RunOutcome(plan, planned, plan.notes(), machine.settings(), plan.after(), installed,
-                        plannedVersion(plan, installed), head, !plan.actions().isEmpty());
+        DesiredState desired = request.desired();
+        SchedulerEntry scheduler = SchedulerEntry.of(machine, ctx.launcher());
+        Settings converged = machine.settings().with(desired);
+        try (FeedHandle feed = new FeedHandle(machine, converged, ctx.env(), ctx.clock(), now, request.actor(), runId,
+                ctx.feedTimeouts())) {
+            FeedFacts facts;
+            Plan plan;
+            try {
+                boolean online = !request.offline() && Planner.needsChannel(desired, machine.settings(), request.check());
+                facts = online ? feed.facts(ctx.platform()) : null;
+                plan = Planner.plan(desired, MachineFacts.read(machine, scheduler).withFeed(facts));
+                boolean interrupted = Recovery.isNeeded(machine.paths().installPath(machine.settings()),
+                        machine.paths().dataDir(machine.settings()));
+                if (request.check() || (plan.actions().isEmpty() && !interrupted && !request.recordsCheck())) {
+                    feed.commit();
+                    return planned(machine, plan, facts, feed.summary(), request.check());
+                }
+                resolveInstalls(plan, feed, request);
+            } catch (UpdateException e) {
+                if (request.recordsCheck()) {
+                    recordFailedCheck(machine, now, e);
+                }
+                throw e;
             }
-            prepareInstalls(plan, feed, request);
-            try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait())) {
+            try (RunLock lock = lock(machine)) {
                 Machine current = machine.reload();
-                AgentLog agentLog = new AgentLog(current.paths().agentLog(current.settings()), ctx.clock());
-                AuditLog auditLog = new AuditLog(current.paths().auditLog(current.settings()), ctx.clock(),
-                        request.actor(), runId);
-                InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), agentLog, auditLog, progress);
-                // a run interrupted by a crash is finished or undone before anything new is planned
-                RecoveryResult recovered = new Recovery(env).recover();
-                Plan fresh = Planner.plan(request.desired(), actual(current, head));
-                prepareInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
-                Executor executor = new Executor(current, schedulerFor.apply(current), agentLog, auditLog,
-                        ctx.clock(), new VersionChanges(feed, env, Platform.current()));
-                return executor.execute(fresh, request, recovered, head);
+                try {
+                    RunOutcome outcome = executeLocked(current, request, feed, facts, runId);
+                    if (request.recordsCheck()) {
+                        RunRecords.check(current, now, null);
+                    }
+                    return outcome;
+                } catch (UpdateException e) {
+                    if (request.recordsCheck()) {
+                        RunRecords.check(current, now, e);
+                    }
+                    throw e;
+                }
             }
         }
     }
 
-    /** The version the plan would leave installed: what check mode reports as {@code after.version}. */
-    private static Version plannedVersion(Plan plan, Version installed) {
-        for (Action a : plan.actions()) {
-            if (a instanceof Action.InstallVersion v) {
-                return v.version();
-            }
-            if (a instanceof Action.Rollback r) {
-                return r.to();
-            }
-        }
-        return installed;
+    private RunOutcome executeLocked(Machine current, RunRequest request, FeedHandle feed, FeedFacts facts,
+            String runId) {
+        AgentLog agentLog = new AgentLog(current.paths().agentLog(current.settings()), ctx.clock());
+        AuditLog auditLog = new AuditLog(current.paths().auditLog(current.settings()), ctx.clock(), request.actor(),
+                runId);
+        InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), agentLog, auditLog, progress);
+        // a run interrupted by a crash is finished or undone before anything new is planned
+        RecoveryResult recovered = new Recovery(env).recover();
+        SchedulerEntry scheduler = SchedulerEntry.of(current, ctx.launcher());
+        Plan fresh = Planner.plan(request.desired(), MachineFacts.read(current, scheduler).withFeed(facts));
+        resolveInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
+        Executor executor = new Executor(current, scheduler, agentLog, auditLog, ctx.clock(),
+                new VersionChanges(feed, env, ctx.platform()));
+        RunOutcome outcome = executor.execute(fresh, request, recovered, facts, feed.summary());
+        feed.commit();
+        return outcome;
     }
 
-    /** The settings as they will be once the desired state is applied (its feed and keys included). */
-    private static Settings converged(Settings current, RunRequest request) {
-        Settings s = current;
-        for (Map.Entry<SettingKey, Object> e : request.desired().values().entrySet()) {
-            s = s.with(e.getKey(), e.getValue());
+    /** Records a check that failed before the run took its lock; a second failure never hides the first. */
+    private void recordFailedCheck(Machine machine, Instant now, UpdateException failure) {
+        try (RunLock lock = lock(machine)) {
+            RunRecords.check(machine, now, failure);
+        } catch (UpdateException e) {
+            failure.addSuppressed(e);
         }
-        return s;
+    }
+
+    private RunLock lock(Machine machine) {
+        return RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait());
+    }
+
+    /** The outcome of a plan that is not executed: a check, or a machine already in sync. */
+    private static RunOutcome planned(Machine machine, Plan plan, FeedFacts facts, RunOutcome.FeedSummary feed,
+            boolean check) {
+        String status = check ? ActionResult.PLANNED : ActionResult.SKIPPED;
+        List<ActionResult> actions = plan.actions().stream()
+                .map(a -> new ActionResult(a.id(), status, a.message())).toList();
+        var installed = MachineFacts.installedVersion(machine);
+        return new RunOutcome(plan, actions, plan.notes(), machine.settings(), plan.after(), installed,
+                plan.versionAfter(installed), facts == null ? null : facts.channelHead(), feed, !plan.actions().isEmpty());
     }
 
     /** Resolves every version the plan installs, so a version that cannot be had changes nothing. */
-    private static void prepareInstalls(Plan plan, FeedHandle feed, RunRequest request) {
+    private void resolveInstalls(Plan plan, FeedHandle feed, RunRequest request) {
         if (request.offline()) {
             return;
         }
         plan.actions().stream().filter(a -> a instanceof Action.InstallVersion)
-                .forEach(a -> feed.resolve(((Action.InstallVersion) a).version(), Platform.current()));
-    }
-
-    /** Only an update (the channel's newest) needs the channel manifest, and never offline. */
-    private static boolean wantsChannelHead(Machine machine, RunRequest request) {
-        return request.desired().intent() instanceof VersionIntent.Latest && !request.offline()
-                && machine.settings().pin() == null && !request.desired().manages(SettingKey.PIN);
-    }
-
-    private ActualState actual(Machine machine, Version head) {
-        Path data = machine.paths().dataDir(machine.settings());
-        Version previous = Retention.previous(data).map(p -> Version.isValid(p.version())
-                ? Version.parse(p.version()) : null).orElse(null);
-        Set<Version> quarantined = Quarantine.load(data).list().stream().map(Quarantine.Entry::version)
-                .collect(Collectors.toSet());
-        return new ActualState(machine.settings(), schedulerFor.apply(machine).state(), installedVersion(machine),
-                previous, head, quarantined);
-    }
-
-    static Version installedVersion(Machine machine) {
-        return StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
+                .forEach(a -> feed.resolve(((Action.InstallVersion) a).version(), ctx.platform()));
     }
 }

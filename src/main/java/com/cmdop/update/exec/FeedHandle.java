@@ -9,6 +9,7 @@ import com.cmdop.update.release.feed.FeedTimeouts;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.model.Platform;
 import com.cmdop.update.release.manifest.ReleaseManifest;
+import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.model.Settings;
 import java.time.Clock;
@@ -63,6 +64,22 @@ final class FeedHandle implements AutoCloseable {
             head = feed().channel(settings.channel());
         }
         return head.manifest().version();
+    }
+
+    /** What the planner needs of the channel: its newest release, whether it has this platform, its advisories. */
+    FeedFacts facts(Platform platform) {
+        Version v = channelHead();
+        ReleaseManifest m = release(v).manifest();
+        return new FeedFacts(v, m.artifactFor(platform).isPresent(), platform.toString(), m.advisories());
+    }
+
+    /** The verified channel manifest for reports, once {@link #channelHead} looked it up; else null. */
+    RunOutcome.FeedSummary summary() {
+        if (head == null) {
+            return null;
+        }
+        return new RunOutcome.FeedSummary(settings.feed(), head.manifest().sequence(), head.manifest().published(),
+                head.manifest().expires(), head.keyId(), head.fromCache());
     }
 
     /** The release manifest of {@code v}, pinned to the channel's hash when v is the channel's head. */

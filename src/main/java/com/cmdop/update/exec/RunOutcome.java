@@ -1,8 +1,9 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.plan.Plan;
-import com.cmdop.update.model.Version;
 import com.cmdop.update.model.Settings;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.plan.Plan;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -10,4 +11,14 @@ import java.util.List;
  * {@code channelHead} is the version the channel offered, when the feed was consulted.
  */
 public record RunOutcome(Plan plan, List<ActionResult> actions, List<String> warnings, Settings before,
-        Settings after, Version versionBefore, Version versionAfter, Version channelHead, boolean changed) {}
+        Settings after, Version versionBefore, Version versionAfter, Version channelHead, FeedSummary feed,
+        boolean changed) {
+    public RunOutcome {
+        actions = List.copyOf(actions);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** The verified channel manifest the run read, for reports; null when the feed was not consulted. */
+    public record FeedSummary(String location, long sequence, Instant published, Instant expires, String keyId,
+            boolean fromCache) {}
+}

@@ -1,75 +1,123 @@
 package com.cmdop.update.model;
 
-import com.cmdop.update.state.MachinePaths;
-
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Everything under {@code update:} in config.yaml, with the defaults of SPEC section 2 filled in.
- * Paths are machine paths (before re-rooting); {@link MachinePaths} resolves them.
+ * Everything under {@code update:} in config.yaml, with the defaults of SPEC section 2 filled in: one
+ * value for each {@link Setting}. Immutable; {@link #with} makes a changed copy. Paths are machine paths
+ * (before re-rooting). The named accessors are shorthands for {@link #get}.
  */
-public record Settings(
-        Channel channel,
-        boolean auto,
-        Duration interval,
-        Version pin,
-        String feed,
-        List<String> trustedKeys,
-        String installPath,
-        Duration cacheTtl,
-        MaintenanceWindow window,
-        String dataDir,
-        String logFile,
-        String auditFile,
-        ServiceSettings service) {
+public final class Settings {
+    public static final Settings DEFAULTS = defaults();
 
-    public record ServiceSettings(List<String> restart, String heartbeatFile, Duration heartbeatTimeout) {
-        public static final ServiceSettings DEFAULTS = new ServiceSettings(
-                List.of("systemctl", "restart", "cmdop-agent"), "/var/lib/cmdop/heartbeat.json", Duration.ofSeconds(30));
+    private final Map<Setting<?>, Object> values;
+
+    private Settings(Map<Setting<?>, Object> values) {
+        this.values = Collections.unmodifiableMap(values);
     }
 
-    public static final Settings DEFAULTS = new Settings(Channel.STABLE, false, Duration.ofHours(6), null, null,
-            List.of(), "/usr/local/bin/cmdop", Duration.ofDays(7), null, "/var/lib/cmdop/update",
-            "/var/log/cmdop/agent.log", "/var/log/cmdop/audit.jsonl", ServiceSettings.DEFAULTS);
-
-    /** The managed settings as a map, the form the planner compares. */
-    public Map<SettingKey, Object> managed() {
-        Map<SettingKey, Object> m = new EnumMap<>(SettingKey.class);
-        m.put(SettingKey.AUTO, auto);
-        m.put(SettingKey.CHANNEL, channel);
-        m.put(SettingKey.FEED, feed);
-        m.put(SettingKey.INTERVAL, interval);
-        m.put(SettingKey.PIN, pin);
-        m.put(SettingKey.TRUSTED_KEYS, trustedKeys);
-        m.put(SettingKey.WINDOW, window);
-        return m;
+    private static Settings defaults() {
+        Map<Setting<?>, Object> m = new LinkedHashMap<>();
+        Setting.ALL.forEach(s -> m.put(s, s.defaultValue()));
+        return new Settings(m);
     }
 
-    /** A copy with one managed setting changed; used to check an edit and to preview a plan. */
-    public Settings with(SettingKey key, Object value) {
-        return switch (key) {
-            case AUTO -> new Settings(channel, (Boolean) value, interval, pin, feed, trustedKeys, installPath, cacheTtl,
-                    window, dataDir, logFile, auditFile, service);
-            case CHANNEL -> new Settings((Channel) value, auto, interval, pin, feed, trustedKeys, installPath, cacheTtl,
-                    window, dataDir, logFile, auditFile, service);
-            case FEED -> new Settings(channel, auto, interval, pin, (String) value, trustedKeys, installPath, cacheTtl,
-                    window, dataDir, logFile, auditFile, service);
-            case INTERVAL -> new Settings(channel, auto, (Duration) value, pin, feed, trustedKeys, installPath, cacheTtl,
-                    window, dataDir, logFile, auditFile, service);
-            case PIN -> new Settings(channel, auto, interval, (Version) value, feed, trustedKeys, installPath, cacheTtl,
-                    window, dataDir, logFile, auditFile, service);
-            case TRUSTED_KEYS -> new Settings(channel, auto, interval, pin, feed, castList(value), installPath,
-                    cacheTtl, window, dataDir, logFile, auditFile, service);
-            case WINDOW -> new Settings(channel, auto, interval, pin, feed, trustedKeys, installPath, cacheTtl,
-                    (MaintenanceWindow) value, dataDir, logFile, auditFile, service);
-        };
+    public <T> T get(Setting<T> setting) {
+        return setting.cast(values.get(setting));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> castList(Object value) {
-        return value == null ? List.of() : List.copyOf((List<String>) value);
+    /** A copy with one setting changed. */
+    public <T> Settings with(Setting<T> setting, T value) {
+        return withRaw(setting, value);
+    }
+
+    /** A copy with a setting changed to a value already checked to be of its type (from a map of settings). */
+    public Settings withRaw(Setting<?> setting, Object value) {
+        Map<Setting<?>, Object> m = new LinkedHashMap<>(values);
+        m.put(setting, value);
+        return new Settings(m);
+    }
+
+    /** A copy with every setting the desired state manages set to its desired value. */
+    public Settings with(DesiredState desired) {
+        Settings s = this;
+        for (Map.Entry<Setting<?>, Object> e : desired.values().entrySet()) {
+            s = s.withRaw(e.getKey(), e.getValue());
+        }
+        return s;
+    }
+
+    public Channel channel() {
+        return get(Setting.CHANNEL);
+    }
+
+    public boolean auto() {
+        return get(Setting.AUTO);
+    }
+
+    public Duration interval() {
+        return get(Setting.INTERVAL);
+    }
+
+    public Version pin() {
+        return get(Setting.PIN);
+    }
+
+    public MaintenanceWindow window() {
+        return get(Setting.WINDOW);
+    }
+
+    public String feed() {
+        return get(Setting.FEED);
+    }
+
+    public List<String> trustedKeys() {
+        return get(Setting.TRUSTED_KEYS);
+    }
+
+    public String installPath() {
+        return get(Setting.INSTALL_PATH);
+    }
+
+    public Duration cacheTtl() {
+        return get(Setting.CACHE_TTL);
+    }
+
+    public String dataDir() {
+        return get(Setting.DATA_DIR);
+    }
+
+    public String logFile() {
+        return get(Setting.LOG_FILE);
+    }
+
+    public String auditFile() {
+        return get(Setting.AUDIT_FILE);
+    }
+
+    public ServiceSettings service() {
+        return new ServiceSettings(get(Setting.RESTART), get(Setting.HEARTBEAT_FILE), get(Setting.HEARTBEAT_TIMEOUT));
+    }
+
+    /** The {@code update.service} settings, as the install engine takes them. */
+    public record ServiceSettings(List<String> restart, String heartbeatFile, Duration heartbeatTimeout) {}
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Settings s && s.values.equals(values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
     }
 }

@@ -1,7 +1,7 @@
 package com.cmdop.update.plan;
 
 import com.cmdop.update.model.Version;
-import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Setting;
 
 /** One step of a plan. The executor switches over these; the planner only creates them. */
 public sealed interface Action permits Action.SetSetting, Action.InstallScheduler, Action.RemoveScheduler,
@@ -13,7 +13,7 @@ public sealed interface Action permits Action.SetSetting, Action.InstallSchedule
     /** What the step does, for people: "channel beta -> stable". */
     String message();
 
-    record SetSetting(SettingKey key, Object before, Object after) implements Action {
+    record SetSetting(Setting<?> key, Object before, Object after) implements Action {
         @Override
         public String id() {
             return key.actionId();

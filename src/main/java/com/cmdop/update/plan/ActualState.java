@@ -1,21 +1,36 @@
 package com.cmdop.update.plan;
 
-import com.cmdop.update.model.Version;
+import com.cmdop.update.model.Advisory;
 import com.cmdop.update.model.Settings;
+import com.cmdop.update.model.Version;
+import java.util.List;
 import java.util.Set;
 
 /**
- * What the machine is now, as read before planning, and what the feed offers.
+ * What the machine is now, as read before planning, and what the feed offers when it was consulted.
  *
  * @param scheduler        whether the scheduler entry exists and matches what would be written
  * @param installedVersion the agent version known to be installed, or null if unknown / none
  * @param previousVersion  the cached rollback target, or null
- * @param channelHead      the version the channel points at, when the feed was consulted, else null
  * @param quarantined      versions not to install automatically
+ * @param feed             what the feed says, verified; null when it was not consulted (offline, or not needed)
  */
 public record ActualState(Settings settings, SchedulerState scheduler, Version installedVersion,
-        Version previousVersion, Version channelHead, Set<Version> quarantined) {
+        Version previousVersion, Set<Version> quarantined, FeedFacts feed) {
     public enum SchedulerState { ABSENT, CURRENT, STALE }
+
+    /**
+     * The channel's newest release as the signed feed names it.
+     *
+     * @param headHasArtifact whether that release has an artifact for this machine's platform
+     * @param platform        this machine's platform, for messages
+     * @param advisories      the advisories published with that release
+     */
+    public record FeedFacts(Version channelHead, boolean headHasArtifact, String platform, List<Advisory> advisories) {
+        public FeedFacts {
+            advisories = List.copyOf(advisories);
+        }
+    }
 
     public ActualState {
         quarantined = Set.copyOf(quarantined);
@@ -23,6 +38,10 @@ public record ActualState(Settings settings, SchedulerState scheduler, Version i
 
     /** The machine without feed knowledge, no cached previous version and nothing quarantined. */
     public ActualState(Settings settings, SchedulerState scheduler, Version installedVersion) {
-        this(settings, scheduler, installedVersion, null, null, Set.of());
+        this(settings, scheduler, installedVersion, null, Set.of(), null);
+    }
+
+    public ActualState withFeed(FeedFacts facts) {
+        return new ActualState(settings, scheduler, installedVersion, previousVersion, quarantined, facts);
     }
 }

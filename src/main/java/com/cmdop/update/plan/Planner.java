@@ -1,96 +1,132 @@
 package com.cmdop.update.plan;
 
+import com.cmdop.update.model.Advisory;
+import com.cmdop.update.model.DesiredState;
+import com.cmdop.update.model.Setting;
+import com.cmdop.update.model.Settings;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.model.VersionIntent;
-
-import com.cmdop.update.plan.ActualState.SchedulerState;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
-import com.cmdop.update.model.Version;
-import com.cmdop.update.model.DesiredState;
-import com.cmdop.update.model.SettingKey;
-import com.cmdop.update.model.Settings;
+import com.cmdop.update.plan.ActualState.FeedFacts;
+import com.cmdop.update.plan.ActualState.SchedulerState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Desired + actual -> plan. Pure: no files, network, clock or statics, so every rule is a table test.
- * Every mutating command (settings flags, converge, later install and rollback) builds a
- * {@link DesiredState} and comes through here.
+ * Desired + actual -> plan: the one place every question is answered ({@code --check}, converge,
+ * update, {@code --version}, {@code --pin}, {@code --rollback}, {@code --scheduled} once due). Pure: no
+ * files, network, clock or statics, so every rule is a row of a table test.
  */
 public final class Planner {
     private Planner() {}
+
+    /**
+     * Whether answering needs the channel's newest release from the feed: a check always asks (it reports
+     * what is available and its advisories), an update asks unless a pin decides the version.
+     *
+     * @param check whether the plan is only reported ({@code --check})
+     */
+    public static boolean needsChannel(DesiredState desired, Settings current, boolean check) {
+        if (check && desired.intent() instanceof VersionIntent.Latest) {
+            return true;
+        }
+        Version pin = desired.manages(Setting.PIN) ? desired.get(Setting.PIN) : current.pin();
+        return desired.intent() instanceof VersionIntent.Latest && pin == null;
+    }
 
     public static Plan plan(DesiredState desired, ActualState actual) {
         List<Drift> drift = new ArrayList<>();
         List<Action> actions = new ArrayList<>();
         Settings after = actual.settings();
-        Map<SettingKey, Object> current = actual.settings().managed();
-        for (SettingKey key : SettingKey.values()) {
-            if (!desired.manages(key)) {
-                continue;
-            }
-            Object before = current.get(key);
-            Object wanted = desired.get(key);
-            if (!key.same(before, wanted)) {
-                drift.add(new Drift(key.id(), key.toJson(before), key.toJson(wanted)));
-                actions.add(new Action.SetSetting(key, before, wanted));
-                after = after.with(key, wanted);
+        for (Map.Entry<Setting<?>, Object> want : desired.values().entrySet()) {
+            Setting<?> setting = want.getKey();
+            Object before = actual.settings().get(setting);
+            Object wanted = want.getValue();
+            if (!setting.same(before, wanted)) {
+                drift.add(new Drift(setting.id(), setting.toJson(before), setting.toJson(wanted)));
+                actions.add(new Action.SetSetting(setting, before, wanted));
+                after = after.withRaw(setting, wanted);
             }
         }
-        if (desired.manages(SettingKey.AUTO)) {
+        if (desired.manages(Setting.AUTO)) {
             planScheduler(after.auto(), actual.scheduler(), drift, actions);
         }
         List<String> notes = new ArrayList<>();
-        planVersion(desired, actual, after, drift, actions, notes);
+        Version target = planVersion(desired, actual, after, drift, actions, notes);
         drift.sort(Comparator.comparing(Drift::setting));
-        return new Plan(drift, actions, after, notes);
+        return new Plan(drift, actions, after, notes, target, advisories(actual, after));
     }
 
     /**
      * The version rules of SPEC sections 3 and 5: a pin means exactly the pin; --version means exactly
      * that version (it may downgrade, and overrides a quarantine); an update takes the channel's version
      * only when it is newer and not quarantined (never a downgrade); a rollback needs a cached previous.
+     *
+     * @return the version this machine should run, when known
      */
-    private static void planVersion(DesiredState desired, ActualState actual, Settings after, List<Drift> drift,
+    private static Version planVersion(DesiredState desired, ActualState actual, Settings after, List<Drift> drift,
             List<Action> actions, List<String> notes) {
         Version installed = actual.installedVersion();
         VersionIntent intent = desired.intent();
-        Version target = null;
+        FeedFacts feed = actual.feed();
         if (intent instanceof VersionIntent.Rollback) {
             if (actual.previousVersion() == null) {
                 throw new InvalidInputException(ErrorCode.ROLLBACK_UNAVAILABLE, "there is no cached previous version to "
                         + "roll back to (it is kept for update.cache_ttl after an update); nothing was changed. "
                         + "Install a version explicitly with --version V", Map.of());
             }
-            drift.add(versionDrift(installed, actual.previousVersion()));
-            actions.add(new Action.Rollback(installed, actual.previousVersion()));
-            return;
+            addVersionChange(installed, actual.previousVersion(), drift, actions, true);
+            return actual.previousVersion();
         }
-        boolean pinManaged = desired.manages(SettingKey.PIN) && after.pin() != null;
+        if (feed != null && !feed.headHasArtifact()) {
+            notes.add("release " + feed.channelHead() + " has no artifact for this platform (" + feed.platform() + ")");
+        }
+        Version target = null;
+        boolean pinManaged = desired.manages(Setting.PIN) && after.pin() != null;
         if (pinManaged || (intent instanceof VersionIntent.Latest && after.pin() != null)) {
             target = after.pin();
+            if (feed != null && feed.channelHead().isNewerThan(target)) {
+                notes.add("pinned to " + target + "; the " + after.channel() + " channel has " + feed.channelHead()
+                        + " (unpin with 'cmdop-update --unpin' to follow it)");
+            }
         } else if (intent instanceof VersionIntent.Exact exact) {
             target = exact.version();
-        } else if (intent instanceof VersionIntent.Latest && actual.channelHead() != null) {
-            Version head = actual.channelHead();
+        } else if (intent instanceof VersionIntent.Latest && feed != null) {
+            Version head = feed.channelHead();
             boolean newer = installed == null || head.isNewerThan(installed);
             if (newer && actual.quarantined().contains(head)) {
-                notes.add(head + " is quarantined on this machine (it failed its health check or was rolled back) "
-                        + "and is not installed automatically; --version " + head + " overrides");
-            } else if (newer) {
-                target = head;
+                notes.add(head + " is quarantined on this machine (it failed its health check or was rolled back); "
+                        + "it is not installed automatically until a newer release appears. 'cmdop-update --version "
+                        + head + "' overrides");
+                return head;
             }
+            if (!newer) {
+                return head;
+            }
+            target = head;
         }
         if (target != null && !target.equals(installed)) {
-            drift.add(versionDrift(installed, target));
-            actions.add(new Action.InstallVersion(installed, target));
+            addVersionChange(installed, target, drift, actions, false);
         }
+        return target;
     }
 
-    private static Drift versionDrift(Version from, Version to) {
-        return new Drift("version", from == null ? null : from.toString(), to.toString());
+    /** The advisories of the channel's release that affect this machine: its pin, else its installed version. */
+    private static List<Advisory> advisories(ActualState actual, Settings after) {
+        if (actual.feed() == null) {
+            return List.of();
+        }
+        Version reference = after.pin() != null ? after.pin() : actual.installedVersion();
+        return actual.feed().advisories().stream().filter(a -> a.affects(reference)).toList();
+    }
+
+    private static void addVersionChange(Version from, Version to, List<Drift> drift, List<Action> actions,
+            boolean rollback) {
+        drift.add(new Drift("version", from == null ? null : from.toString(), to.toString()));
+        actions.add(rollback ? new Action.Rollback(from, to) : new Action.InstallVersion(from, to));
     }
 
     private static void planScheduler(boolean auto, SchedulerState state, List<Drift> drift, List<Action> actions) {

@@ -1,5 +1,7 @@
 package com.cmdop.update.publish;
 
+import com.cmdop.update.model.Advisory;
+
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.IntegrityException;
 import com.cmdop.update.model.error.InvalidInputException;
@@ -100,8 +102,8 @@ public final class ReleasePublisher {
     public Result publish(Request request, SigningKey key, Instant now) {
         Feed feed = new Feed(request.feed());
         List<Planned> planned = plan(request);
-        List<ReleaseManifest.Advisory> advisories = request.advisories().stream()
-                .map(a -> new ReleaseManifest.Advisory(a.id(), a.severity(), a.summary(), request.version()))
+        List<Advisory> advisories = request.advisories().stream()
+                .map(a -> new Advisory(a.id(), a.severity(), a.summary(), request.version()))
                 .toList();
         Sha256Sums sums = Sha256Sums.of(planned.stream()
                 .map(p -> new Sha256Sums.Entry(p.fileName(), p.measurement().hex())).toList());
@@ -188,7 +190,7 @@ public final class ReleasePublisher {
     }
 
     private static Feed.VerifiedRelease writeRelease(Feed feed, SigningKey key, Request request, List<Planned> planned,
-            List<ReleaseManifest.Advisory> advisories, byte[] sumsBytes, Instant now, List<String> files) {
+            List<Advisory> advisories, byte[] sumsBytes, Instant now, List<String> files) {
         Version v = request.version();
         FeedFiles.createDirectories(feed.file(FeedLayout.releaseDir(v)), FeedFiles.PUBLIC_DIR);
         for (Planned p : planned) {
@@ -238,7 +240,7 @@ public final class ReleasePublisher {
 
     /** Refuses a request whose release differs from the one already published under this version. */
     private static void requireSameContent(Feed feed, Feed.VerifiedRelease release, List<Planned> planned,
-            List<ReleaseManifest.Advisory> advisories, String notes) {
+            List<Advisory> advisories, String notes) {
         ReleaseManifest m = release.manifest();
         List<String> differences = new ArrayList<>();
         Map<String, ReleaseManifest.Artifact> published = new LinkedHashMap<>();
@@ -277,7 +279,7 @@ public final class ReleasePublisher {
         }
     }
 
-    private static String describe(List<ReleaseManifest.Advisory> advisories) {
+    private static String describe(List<Advisory> advisories) {
         return advisories.isEmpty() ? "none" : String.join(", ", advisories.stream()
                 .map(a -> a.id() + ":" + a.severity() + ":" + a.summary()).sorted().toList());
     }

@@ -1,6 +1,8 @@
 package com.cmdop.update.schedule;
 
 import com.cmdop.update.io.AtomicFiles;
+import com.cmdop.update.io.Writability;
+import com.cmdop.update.state.Machine;
 import com.cmdop.update.plan.ActualState.SchedulerState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,26 @@ public final class SchedulerEntry {
     public SchedulerEntry(Path root, List<String> command) {
         this.root = root;
         this.command = List.copyOf(command);
+    }
+
+    /**
+     * The entry of a machine: it runs {@code launcher --scheduled} on the same root, and with the same
+     * config file when it is not the default one.
+     */
+    public static SchedulerEntry of(Machine machine, String launcher) {
+        List<String> argv = new ArrayList<>();
+        argv.add(launcher);
+        argv.add("--scheduled");
+        Path root = machine.paths().root();
+        if (!root.equals(Path.of("/"))) {
+            argv.add("--root");
+            argv.add(root.toString());
+        }
+        if (machine.paths().customConfig()) {
+            argv.add("--config");
+            argv.add(machine.paths().config().toString());
+        }
+        return new SchedulerEntry(root, argv);
     }
 
     public boolean usesSystemd() {
@@ -118,6 +140,43 @@ public final class SchedulerEntry {
 
     public void remove() {
         existing().forEach(SchedulerEntry::delete);
+    }
+
+    /** The entry's files as they are now (null: absent), so a failed run can put them back. */
+    public Map<Path, String> snapshot() {
+        Map<Path, String> files = new LinkedHashMap<>();
+        for (Path p : existing()) {
+            try {
+                files.put(p, Files.isRegularFile(p) ? Files.readString(p, StandardCharsets.UTF_8) : null);
+            } catch (IOException e) {
+                throw AtomicFiles.ioFailure("read", p, e);
+            }
+        }
+        return files;
+    }
+
+    /** Puts the files of a {@link #snapshot} back: the undo of {@link #install} and {@link #remove}. */
+    public void restore(Map<Path, String> snapshot) {
+        snapshot.forEach((p, text) -> {
+            if (text == null) {
+                delete(p);
+            } else {
+                AtomicFiles.write(p, text.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+            }
+        });
+    }
+
+    /**
+     * Checks, before a run changes anything, that the entry's files can be written or removed: their
+     * directories exist (or can be created) and this user may write them.
+     */
+    public void checkWritable() {
+        for (Path p : existing()) {
+            if (files().containsKey(p) || Files.exists(p)) {
+                Writability.requireWritableDirectory(p.getParent(), "the scheduler entry " + p,
+                        "run as root (sudo), or leave update.auto off and schedule 'cmdop-update --scheduled' yourself");
+            }
+        }
     }
 
     /**

@@ -1,19 +1,14 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.model.Channel;
-import com.cmdop.update.model.DurationText;
-import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
 
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
 import com.cmdop.update.model.error.UpdateException;
-import com.cmdop.update.model.Version;
-import com.cmdop.update.model.MaintenanceWindow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,11 +39,19 @@ public final class ConfigEditor {
      *
      * @throws UpdateException INVALID_CONFIG if the file's layout cannot be edited safely
      */
-    public static String apply(String original, Map<SettingKey, Object> changes, String source) {
+    public static String apply(String original, Map<Setting<?>, Object> changes, String source) {
         String eol = original.contains("\r\n") ? "\r\n" : "\n";
         List<String> lines = splitLines(original);
-        for (Map.Entry<SettingKey, Object> change : changes.entrySet()) {
-            setKey(lines, change.getKey().id(), change.getValue(), source);
+        // in the order of their names, so the same changes always give the same file
+        for (Map.Entry<Setting<?>, Object> change : changes.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Setting::id))).toList()) {
+            Setting<?> setting = change.getKey();
+            Section section = updateSection(lines, source);
+            List<String> path = setting.path();
+            for (String parent : path.subList(0, path.size() - 1)) {
+                section = childSection(lines, section, parent, source);
+            }
+            setKey(lines, section, path.get(path.size() - 1), setting.toJson(change.getValue()));
         }
         String edited = String.join(eol, lines) + (lines.isEmpty() ? "" : eol);
         verify(original, edited, changes, source);
@@ -69,7 +72,14 @@ public final class ConfigEditor {
         return lines;
     }
 
-    private static void setKey(List<String> lines, String key, Object value, String source) {
+    /**
+     * A block mapping in the file: its key line ({@code -1} for none yet), where its lines end, and the
+     * indent of its keys.
+     */
+    private record Section(int header, int end, String indent) {}
+
+    /** The {@code update:} section, appended at the end of the file when there is none. */
+    private static Section updateSection(List<String> lines, String source) {
         int header = findHeader(lines, source);
         if (header < 0) {
             if (!lines.isEmpty() && !lines.get(lines.size() - 1).isBlank()) {
@@ -78,23 +88,61 @@ public final class ConfigEditor {
             lines.add("update:");
             header = lines.size() - 1;
         }
-        int end = sectionEnd(lines, header);
-        String indent = childIndent(lines, header, end);
-        int keyLine = -1;
-        for (int i = header + 1; i < end; i++) {
+        return section(lines, header, "");
+    }
+
+    private static Section section(List<String> lines, int header, String headerIndent) {
+        int end = sectionEnd(lines, header, headerIndent.length());
+        return new Section(header, end, childIndent(lines, header, end, headerIndent + DEFAULT_INDENT));
+    }
+
+    /** The nested block mapping {@code key:} inside {@code parent}, created empty at its end when missing. */
+    private static Section childSection(List<String> lines, Section parent, String key, String source) {
+        int line = keyLine(lines, parent, key);
+        if (line < 0) {
+            line = lastContentLine(lines, parent.header(), parent.end()) + 1;
+            lines.add(line, parent.indent() + key + ":");
+        } else if (!valueText(lines.get(line), parent.indent().length() + key.length() + 1).isEmpty()) {
+            String rest = valueText(lines.get(line), parent.indent().length() + key.length() + 1);
+            if (!rest.equals("null") && !rest.equals("~")) {
+                throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, source, "update." + key,
+                        "is written on one line (flow style); write it as a block, one key per line, so it can be "
+                                + "edited without losing comments");
+            }
+            String comment = commentOf(lines.get(line), parent.indent().length() + key.length() + 1);
+            lines.set(line, parent.indent() + key + ":" + (comment == null ? "" : " " + comment));
+        }
+        return section(lines, line, parent.indent());
+    }
+
+    /** The text after {@code key:} up to a comment, stripped. */
+    private static String valueText(String line, int afterColon) {
+        String comment = commentOf(line, afterColon);
+        String value = comment == null ? line.substring(afterColon) : line.substring(afterColon, line.indexOf(comment, afterColon));
+        return value.strip();
+    }
+
+    private static int keyLine(List<String> lines, Section section, String key) {
+        String indent = section.indent();
+        for (int i = section.header() + 1; i < section.end(); i++) {
             String l = lines.get(i);
             if (l.startsWith(indent + key + ":") && !Character.isWhitespace(charAt(l, indent.length()))
                     && isKeyEnd(l, indent.length() + key.length() + 1)) {
-                keyLine = i;
-                break;
+                return i;
             }
         }
+        return -1;
+    }
+
+    private static void setKey(List<String> lines, Section section, String key, Object value) {
+        String indent = section.indent();
+        int keyLine = keyLine(lines, section, key);
         if (keyLine < 0) {
-            int insertAt = lastContentLine(lines, header, end) + 1;
+            int insertAt = lastContentLine(lines, section.header(), section.end()) + 1;
             lines.addAll(insertAt, render(indent, key, value, null, List.of()));
             return;
         }
-        int valueEnd = valueEnd(lines, keyLine, end, indent);
+        int valueEnd = valueEnd(lines, keyLine, section.end(), indent);
         List<String> rendered = render(indent, key, value, lines.get(keyLine), lines.subList(keyLine + 1, valueEnd + 1));
         for (int i = valueEnd; i >= keyLine; i--) {
             lines.remove(i);
@@ -122,18 +170,22 @@ public final class ConfigEditor {
         return -1;
     }
 
-    /** The index after the last line of the section: the next line that starts at column 0 with content. */
-    private static int sectionEnd(List<String> lines, int header) {
+    /**
+     * The index after the last line of a section: the next content line indented no deeper than its
+     * key line ({@code headerIndent}); blank lines and comments never end a section.
+     */
+    private static int sectionEnd(List<String> lines, int header, int headerIndent) {
         for (int i = header + 1; i < lines.size(); i++) {
             String l = lines.get(i);
-            if (!l.isBlank() && !Character.isWhitespace(l.charAt(0)) && !l.startsWith("#")) {
+            String t = l.strip();
+            if (!t.isEmpty() && !t.startsWith("#") && l.length() - l.stripLeading().length() <= headerIndent) {
                 return i;
             }
         }
         return lines.size();
     }
 
-    private static String childIndent(List<String> lines, int header, int end) {
+    private static String childIndent(List<String> lines, int header, int end, String fallback) {
         for (int i = header + 1; i < end; i++) {
             String l = lines.get(i);
             String t = l.strip();
@@ -141,7 +193,7 @@ public final class ConfigEditor {
                 return l.substring(0, l.length() - l.stripLeading().length());
             }
         }
-        return DEFAULT_INDENT;
+        return fallback;
     }
 
     private static int lastContentLine(List<String> lines, int header, int end) {
@@ -239,14 +291,7 @@ public final class ConfigEditor {
         if (value instanceof Boolean b) {
             return b.toString();
         }
-        String s;
-        if (value instanceof Duration d) {
-            s = DurationText.format(d);
-        } else if (value instanceof Channel || value instanceof Version || value instanceof MaintenanceWindow) {
-            s = value.toString();
-        } else {
-            s = value.toString();
-        }
+        String s = value.toString();
         boolean plain = PLAIN_SAFE.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(Locale.ROOT))
                 && !s.matches("^[-+]?[0-9._]+([eE][-+]?[0-9]+)?$") && !s.startsWith("-") && !s.endsWith(":");
         return plain ? s : "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
@@ -261,10 +306,10 @@ public final class ConfigEditor {
     }
 
     /** Parses before and after; refuses the edit unless exactly the intended keys changed. */
-    private static void verify(String original, String edited, Map<SettingKey, Object> changes, String source) {
+    private static void verify(String original, String edited, Map<Setting<?>, Object> changes, String source) {
         Settings expected = ConfigReader.parse(original, source);
-        for (Map.Entry<SettingKey, Object> c : changes.entrySet()) {
-            expected = expected.with(c.getKey(), c.getValue());
+        for (Map.Entry<Setting<?>, Object> c : changes.entrySet()) {
+            expected = expected.withRaw(c.getKey(), c.getValue());
         }
         Settings actual;
         try {
@@ -277,24 +322,34 @@ public final class ConfigEditor {
         }
     }
 
-    private static boolean sameOutside(String original, String edited, Map<SettingKey, Object> changes, String source) {
+    private static boolean sameOutside(String original, String edited, Map<Setting<?>, Object> changes, String source) {
         JsonNode before = StrictYaml.read(original, source, ErrorCode.INVALID_CONFIG);
         JsonNode after = StrictYaml.read(edited, source, ErrorCode.INVALID_CONFIG);
         if (before == null) {
             return true; // a new file holds only what we wrote
         }
         for (JsonNode n : new JsonNode[] {before, after}) {
-            JsonNode update = n.get("update");
-            if (update instanceof ObjectNode u) {
-                changes.keySet().forEach(k -> u.remove(k.id()));
-                if (u.isEmpty()) {
-                    ((ObjectNode) n).remove("update");
-                }
-            } else if (update != null && update.isNull()) {
-                ((ObjectNode) n).remove("update");
+            for (Setting<?> changed : changes.keySet()) {
+                remove(n, "update", changed.path());
             }
         }
         return before.equals(after);
+    }
+
+    /** Removes the key at {@code path} below {@code n.key}, and mappings that it leaves empty (or null). */
+    private static void remove(JsonNode n, String key, List<String> path) {
+        JsonNode child = n.get(key);
+        if (child instanceof ObjectNode o && !path.isEmpty()) {
+            if (path.size() == 1) {
+                o.remove(path.get(0));
+            } else {
+                remove(o, path.get(0), path.subList(1, path.size()));
+            }
+        }
+        child = n.get(key);
+        if (child != null && (child.isNull() || (child instanceof ObjectNode o && o.isEmpty()))) {
+            ((ObjectNode) n).remove(key);
+        }
     }
 
     private static UpdateException cannotEdit(String source, String why) {

@@ -1,6 +1,6 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
 
 import com.cmdop.update.model.error.ErrorCode;
@@ -42,9 +42,29 @@ public record ConfigFile(Path path, String text, boolean exists, Settings settin
         return new ConfigFile(path, text, true, ConfigReader.parse(text, path.toString()));
     }
 
-    /** Applies setting changes to the text, keeping comments and order, and writes the file atomically. */
-    public void write(Map<SettingKey, Object> changes) {
-        String edited = ConfigEditor.apply(text, changes, path.toString());
-        AtomicFiles.write(path, edited.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+    /**
+     * The file's text with setting changes applied, keeping comments and order; computed and checked
+     * before a run changes anything, so a layout that cannot be edited fails the run with nothing done.
+     */
+    public String edited(Map<Setting<?>, Object> changes) {
+        return ConfigEditor.apply(text, changes, path.toString());
+    }
+
+    /** Puts the file back as it was read: the undo of {@link #write}. */
+    public void restore() {
+        if (exists) {
+            write(text);
+        } else {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw AtomicFiles.ioFailure("remove", path, e);
+            }
+        }
+    }
+
+    /** Replaces the file atomically with {@code newText} (as computed by {@link #edited}). */
+    public void write(String newText) {
+        AtomicFiles.write(path, newText.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
     }
 }

@@ -22,6 +22,11 @@ public record MachinePaths(Path root, Path config, String home) {
         return relative.isEmpty() ? root : root.resolve(relative).normalize();
     }
 
+    /** Whether the config file was given with --config rather than being the root's default one. */
+    public boolean customConfig() {
+        return !config.equals(resolve(DEFAULT_CONFIG));
+    }
+
     public Path dataDir(Settings s) {
         return resolve(s.dataDir());
     }

@@ -1,5 +1,7 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.model.Advisory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.model.Version;
@@ -35,7 +37,7 @@ class CheckCommandTest {
         feed = new TestFeed(feedDir);
         feed.release("v1.2.3", "agent 1.2.3".getBytes(StandardCharsets.UTF_8));
         feed.release("v1.2.4", "agent 1.2.4".getBytes(StandardCharsets.UTF_8),
-                new ReleaseManifest.Advisory("CMDOP-2026-01", "high", "token leak in logs", Version.parse("v1.2.4")));
+                new Advisory("CMDOP-2026-01", "high", "token leak in logs", Version.parse("v1.2.4")));
         feed.point(Channel.STABLE, "v1.2.4");
         writeConfig(feed.config("stable"));
     }

@@ -11,11 +11,12 @@ import com.cmdop.update.plan.ActualState.SchedulerState;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.model.Channel;
 import com.cmdop.update.model.DesiredState;
-import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
+import com.cmdop.update.model.Advisory;
+import com.cmdop.update.model.MaintenanceWindow;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,9 +33,9 @@ class PlannerTest {
     private static final Version V124 = Version.parse("v1.2.4");
 
     private static DesiredState desired(Object... kv) {
-        Map<SettingKey, Object> m = new EnumMap<>(SettingKey.class);
+        Map<Setting<?>, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
-            m.put((SettingKey) kv[i], kv[i + 1]);
+            m.put((Setting<?>) kv[i], kv[i + 1]);
         }
         return DesiredState.of(m);
     }
@@ -44,44 +45,50 @@ class PlannerTest {
     }
 
     static Stream<Arguments> table() {
-        Settings autoOn = DEFAULTS.with(SettingKey.AUTO, true);
-        Settings pinned = DEFAULTS.with(SettingKey.PIN, V123);
+        Settings autoOn = DEFAULTS.with(Setting.AUTO, true);
+        Settings pinned = DEFAULTS.with(Setting.PIN, V123);
         return Stream.of(
                 Arguments.of("nothing managed", desired(), actual(DEFAULTS, SchedulerState.ABSENT, null),
                         List.of(), List.of()),
-                Arguments.of("same channel", desired(SettingKey.CHANNEL, Channel.STABLE),
+                Arguments.of("same channel", desired(Setting.CHANNEL, Channel.STABLE),
                         actual(DEFAULTS, SchedulerState.ABSENT, null), List.of(), List.of()),
-                Arguments.of("other channel", desired(SettingKey.CHANNEL, Channel.BETA),
+                Arguments.of("other channel", desired(Setting.CHANNEL, Channel.BETA),
                         actual(DEFAULTS, SchedulerState.ABSENT, null), List.of("channel"), List.of("set-channel")),
-                Arguments.of("auto on installs the scheduler", desired(SettingKey.AUTO, true),
+                Arguments.of("auto on installs the scheduler", desired(Setting.AUTO, true),
                         actual(DEFAULTS, SchedulerState.ABSENT, null), List.of("auto", "scheduler"),
                         List.of("set-auto", "install-scheduler")),
-                Arguments.of("auto on with a missing entry repairs only the entry", desired(SettingKey.AUTO, true),
+                Arguments.of("auto on with a missing entry repairs only the entry", desired(Setting.AUTO, true),
                         actual(autoOn, SchedulerState.ABSENT, null), List.of("scheduler"), List.of("install-scheduler")),
-                Arguments.of("auto on with an outdated entry rewrites it", desired(SettingKey.AUTO, true),
+                Arguments.of("auto on with an outdated entry rewrites it", desired(Setting.AUTO, true),
                         actual(autoOn, SchedulerState.STALE, null), List.of("scheduler"), List.of("install-scheduler")),
-                Arguments.of("auto on and in place", desired(SettingKey.AUTO, true),
+                Arguments.of("auto on and in place", desired(Setting.AUTO, true),
                         actual(autoOn, SchedulerState.CURRENT, null), List.of(), List.of()),
-                Arguments.of("auto off removes a leftover entry", desired(SettingKey.AUTO, false),
+                Arguments.of("auto off removes a leftover entry", desired(Setting.AUTO, false),
                         actual(DEFAULTS, SchedulerState.CURRENT, null), List.of("scheduler"),
                         List.of("remove-scheduler")),
-                Arguments.of("unmanaged auto leaves the entry alone", desired(SettingKey.CHANNEL, Channel.STABLE),
+                Arguments.of("unmanaged auto leaves the entry alone", desired(Setting.CHANNEL, Channel.STABLE),
                         actual(DEFAULTS, SchedulerState.CURRENT, null), List.of(), List.of()),
-                Arguments.of("same interval in other words", desired(SettingKey.INTERVAL, Duration.ofMinutes(360)),
+                Arguments.of("same interval in other words", desired(Setting.INTERVAL, Duration.ofMinutes(360)),
                         actual(DEFAULTS, SchedulerState.ABSENT, null), List.of(), List.of()),
-                Arguments.of("pin installs when another version runs", desired(SettingKey.PIN, V123),
+                Arguments.of("pin installs when another version runs", desired(Setting.PIN, V123),
                         actual(DEFAULTS, SchedulerState.ABSENT, V124), List.of("pin", "version"),
                         List.of("set-pin", "install-version")),
-                Arguments.of("pin already recorded but not installed", desired(SettingKey.PIN, V123),
+                Arguments.of("pin already recorded but not installed", desired(Setting.PIN, V123),
                         actual(pinned, SchedulerState.ABSENT, V124), List.of("version"), List.of("install-version")),
-                Arguments.of("pin in sync", desired(SettingKey.PIN, V123), actual(pinned, SchedulerState.ABSENT, V123),
+                Arguments.of("pin in sync", desired(Setting.PIN, V123), actual(pinned, SchedulerState.ABSENT, V123),
                         List.of(), List.of()),
-                Arguments.of("unpin", desired(SettingKey.PIN, null), actual(pinned, SchedulerState.ABSENT, V123),
+                Arguments.of("unpin", desired(Setting.PIN, null), actual(pinned, SchedulerState.ABSENT, V123),
                         List.of("pin"), List.of("set-pin")),
-                Arguments.of("unpin when not pinned", desired(SettingKey.PIN, null),
+                Arguments.of("unpin when not pinned", desired(Setting.PIN, null),
                         actual(DEFAULTS, SchedulerState.ABSENT, V123), List.of(), List.of()),
-                Arguments.of("trusted keys are a set", desired(SettingKey.TRUSTED_KEYS, List.of("b", "a")),
-                        actual(DEFAULTS.with(SettingKey.TRUSTED_KEYS, List.of("a", "b")), SchedulerState.ABSENT, null),
+                Arguments.of("a maintenance window", desired(Setting.WINDOW, MaintenanceWindow.parse("Sat 01:00-03:00")),
+                        actual(DEFAULTS, SchedulerState.ABSENT, null), List.of("window"), List.of("set-window")),
+                Arguments.of("no window", desired(Setting.WINDOW, null), actual(DEFAULTS, SchedulerState.ABSENT, null),
+                        List.of(), List.of()),
+                Arguments.of("a feed", desired(Setting.FEED, "https://releases.example.com/cmdop"),
+                        actual(DEFAULTS, SchedulerState.ABSENT, null), List.of("feed"), List.of("set-feed")),
+                Arguments.of("trusted keys are a set", desired(Setting.TRUSTED_KEYS, List.of("b", "a")),
+                        actual(DEFAULTS.with(Setting.TRUSTED_KEYS, List.of("a", "b")), SchedulerState.ABSENT, null),
                         List.of(), List.of()));
     }
 
@@ -98,7 +105,7 @@ class PlannerTest {
     static Stream<Arguments> versions() {
         Version v125 = Version.parse("v1.2.5");
         Version v100 = Version.parse("v1.0.0");
-        Settings pinned = DEFAULTS.with(SettingKey.PIN, V123);
+        Settings pinned = DEFAULTS.with(Setting.PIN, V123);
         return Stream.of(
                 Arguments.of("update takes a newer channel version", VersionIntent.LATEST,
                         state(DEFAULTS, V123, null, V124, Set.of()), "v1.2.4"),
@@ -124,7 +131,75 @@ class PlannerTest {
 
     private static ActualState state(Settings s, Version installed, Version previous, Version head,
             Set<Version> quarantined) {
-        return new ActualState(s, SchedulerState.ABSENT, installed, previous, head, quarantined);
+        return new ActualState(s, SchedulerState.ABSENT, installed, previous, quarantined,
+                head == null ? null : new ActualState.FeedFacts(head, true, "linux-amd64", ADVISORIES));
+    }
+
+    /** CMDOP-1 is fixed in v1.2.4, CMDOP-2 in v1.2.5. */
+    private static final List<Advisory> ADVISORIES = List.of(
+            new Advisory("CMDOP-1", "high", "token leak", Version.parse("v1.2.4")),
+            new Advisory("CMDOP-2", "critical", "remote code", Version.parse("v1.2.5")));
+
+    /**
+     * {@code --check} is the plan of an update that is not executed: (settings, installed, quarantined,
+     * channel head) -> update waiting, target, advisories that apply, notes.
+     */
+    static Stream<Arguments> checks() {
+        Version v125 = Version.parse("v1.2.5");
+        Settings pinned = DEFAULTS.with(Setting.PIN, V123);
+        return Stream.of(
+                Arguments.of("a newer channel version is waiting", state(DEFAULTS, V123, null, V124, Set.of()),
+                        true, "v1.2.4", List.of("CMDOP-1", "CMDOP-2"), List.of()),
+                Arguments.of("up to date", state(DEFAULTS, V124, null, V124, Set.of()), false, "v1.2.4",
+                        List.of("CMDOP-2"), List.of()),
+                Arguments.of("newer than the channel: nothing waits", state(DEFAULTS, v125, null, V124, Set.of()),
+                        false, "v1.2.4", List.of(), List.of()),
+                Arguments.of("nothing known installed: the channel's version waits",
+                        state(DEFAULTS, null, null, V124, Set.of()), true, "v1.2.4", List.of("CMDOP-1", "CMDOP-2"),
+                        List.of()),
+                Arguments.of("a quarantined version does not wait, and says why",
+                        state(DEFAULTS, V123, null, V124, Set.of(V124)), false, "v1.2.4",
+                        List.of("CMDOP-1", "CMDOP-2"), List.of("quarantined")),
+                Arguments.of("pinned and running the pin: nothing waits, the newer channel is noted",
+                        state(pinned, V123, null, v125, Set.of()), false, "v1.2.3", List.of("CMDOP-1", "CMDOP-2"),
+                        List.of("pinned to v1.2.3")),
+                Arguments.of("pinned but running another version: the pin waits",
+                        state(pinned, V124, null, V124, Set.of()), true, "v1.2.3", List.of("CMDOP-1", "CMDOP-2"),
+                        List.of("pinned to v1.2.3")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("checks")
+    void aCheckIsTheUpdatePlanNotExecuted(String name, ActualState actual, boolean waiting, String target,
+            List<String> advisories, List<String> notes) {
+        Plan plan = Planner.plan(desired().withIntent(VersionIntent.LATEST), actual);
+        assertThat(plan.changesVersion()).isEqualTo(waiting);
+        assertThat(plan.target()).hasToString(target);
+        assertThat(plan.advisories()).extracting(Advisory::id).containsExactlyElementsOf(advisories);
+        assertThat(plan.notes()).hasSameSizeAs(notes);
+        for (int i = 0; i < notes.size(); i++) {
+            assertThat(plan.notes().get(i)).contains(notes.get(i));
+        }
+    }
+
+    @Test
+    void aReleaseWithoutThisPlatformIsNoted() {
+        ActualState noArtifact = new ActualState(DEFAULTS, SchedulerState.ABSENT, V123, null, Set.of(),
+                new ActualState.FeedFacts(V124, false, "linux-riscv64", List.of()));
+        Plan plan = Planner.plan(desired().withIntent(VersionIntent.LATEST), noArtifact);
+        assertThat(plan.notes()).singleElement().asString().contains("no artifact").contains("linux-riscv64");
+    }
+
+    @Test
+    void aCheckAsksTheFeedAndAPinnedUpdateDoesNot() {
+        DesiredState update = desired().withIntent(VersionIntent.LATEST);
+        Settings pinned = DEFAULTS.with(Setting.PIN, V123);
+        assertThat(Planner.needsChannel(update, pinned, true)).isTrue();
+        assertThat(Planner.needsChannel(update, pinned, false)).isFalse();
+        assertThat(Planner.needsChannel(update, DEFAULTS, false)).isTrue();
+        assertThat(Planner.needsChannel(desired(Setting.PIN, null).withIntent(VersionIntent.LATEST), pinned, false))
+                .as("unpinning in the same run follows the channel").isTrue();
+        assertThat(Planner.needsChannel(desired(Setting.CHANNEL, Channel.BETA), DEFAULTS, false)).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -164,8 +239,8 @@ class PlannerTest {
 
     @Test
     void driftIsSortedBySettingAndCarriesJsonValues() {
-        Plan plan = Planner.plan(desired(SettingKey.PIN, V123, SettingKey.CHANNEL, Channel.NIGHTLY,
-                SettingKey.INTERVAL, Duration.ofHours(24)), actual(DEFAULTS, SchedulerState.ABSENT, null));
+        Plan plan = Planner.plan(desired(Setting.PIN, V123, Setting.CHANNEL, Channel.NIGHTLY,
+                Setting.INTERVAL, Duration.ofHours(24)), actual(DEFAULTS, SchedulerState.ABSENT, null));
         assertThat(plan.drift()).containsExactly(
                 new Drift("channel", "stable", "nightly"),
                 new Drift("interval", "6h", "24h"),
@@ -175,7 +250,7 @@ class PlannerTest {
 
     @Test
     void theAfterSettingsHoldEveryChange() {
-        Plan plan = Planner.plan(desired(SettingKey.CHANNEL, Channel.BETA, SettingKey.AUTO, true),
+        Plan plan = Planner.plan(desired(Setting.CHANNEL, Channel.BETA, Setting.AUTO, true),
                 actual(DEFAULTS, SchedulerState.ABSENT, null));
         assertThat(plan.after().channel()).isEqualTo(Channel.BETA);
         assertThat(plan.after().auto()).isTrue();
@@ -184,8 +259,9 @@ class PlannerTest {
 
     @Test
     void everyManagedSettingIsCoveredByTheTable() {
-        // a new SettingKey must be added to the planner table above, not silently ignored
-        assertThat(Arrays.stream(SettingKey.values()).map(SettingKey::id))
-                .containsExactly("auto", "channel", "feed", "interval", "pin", "trusted_keys", "window");
+        // a setting that a desired state may manage must have a row in the planner table above
+        Set<Setting<?>> inTable = new java.util.HashSet<>();
+        table().forEach(row -> inTable.addAll(((DesiredState) row.get()[1]).values().keySet()));
+        assertThat(inTable).containsAll(Setting.MANAGED);
     }
 }

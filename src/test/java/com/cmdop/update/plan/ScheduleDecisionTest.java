@@ -5,7 +5,7 @@ import com.cmdop.update.model.MaintenanceWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.model.Version;
-import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class ScheduleDecisionTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z"); // a Friday
-    private static final Settings AUTO = Settings.DEFAULTS.with(SettingKey.AUTO, true);
+    private static final Settings AUTO = Settings.DEFAULTS.with(Setting.AUTO, true);
 
     @Test
     void nothingIsDueWhenAutoIsOff() {
@@ -22,7 +22,7 @@ class ScheduleDecisionTest {
 
     @Test
     void aPinnedMachineIgnoresTheCadence() {
-        ScheduleDecision.Result r = ScheduleDecision.decide(AUTO.with(SettingKey.PIN, Version.parse("v1.0.0")), null,
+        ScheduleDecision.Result r = ScheduleDecision.decide(AUTO.with(Setting.PIN, Version.parse("v1.0.0")), null,
                 NOW, "m");
         assertThat(r.due()).isFalse();
         assertThat(r.reason()).contains("pinned");
@@ -54,7 +54,7 @@ class ScheduleDecisionTest {
 
     @Test
     void aClosedMaintenanceWindowDefersTheCheck() {
-        Settings weekend = AUTO.with(SettingKey.WINDOW, MaintenanceWindow.parse("Sat,Sun 00:00-06:00"));
+        Settings weekend = AUTO.with(Setting.WINDOW, MaintenanceWindow.parse("Sat,Sun 00:00-06:00"));
         ScheduleDecision.Result r = ScheduleDecision.decide(weekend, null, NOW, "m");
         assertThat(r.due()).isFalse();
         assertThat(r.reason()).contains("maintenance window");

@@ -2,7 +2,7 @@ package com.cmdop.update.state;
 
 import com.cmdop.update.model.Channel;
 import com.cmdop.update.model.DesiredState;
-import com.cmdop.update.model.SettingKey;
+import com.cmdop.update.model.Setting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,17 +18,17 @@ class DesiredStateReaderTest {
     @Test
     void onlyTheKeysGivenAreManaged() {
         DesiredState d = DesiredStateReader.parse("channel: beta\n", "s");
-        assertThat(d.manages(SettingKey.CHANNEL)).isTrue();
-        assertThat(d.manages(SettingKey.PIN)).isFalse();
-        assertThat(d.get(SettingKey.CHANNEL)).isEqualTo(Channel.BETA);
+        assertThat(d.manages(Setting.CHANNEL)).isTrue();
+        assertThat(d.manages(Setting.PIN)).isFalse();
+        assertThat(d.get(Setting.CHANNEL)).isEqualTo(Channel.BETA);
     }
 
     @Test
     void nullAndEmptyPinMeanEnsureUnpinned() {
         for (String text : new String[] {"pin: null", "pin: ''", "pin:", "{\"pin\": null}", "{\"pin\": \"\"}"}) {
             DesiredState d = DesiredStateReader.parse(text, "s");
-            assertThat(d.manages(SettingKey.PIN)).as(text).isTrue();
-            assertThat(d.get(SettingKey.PIN)).as(text).isNull();
+            assertThat(d.manages(Setting.PIN)).as(text).isTrue();
+            assertThat(d.get(Setting.PIN)).as(text).isNull();
         }
     }
 
@@ -38,7 +38,7 @@ class DesiredStateReaderTest {
         DesiredState j = DesiredStateReader.parse("{\"channel\":\"nightly\",\"auto\":true,\"interval\":\"12h\","
                 + "\"pin\":\"v1.2.3\"}", "s");
         assertThat(y).isEqualTo(j);
-        assertThat(y.get(SettingKey.INTERVAL)).isEqualTo(Duration.ofHours(12));
+        assertThat(y.get(Setting.INTERVAL)).isEqualTo(Duration.ofHours(12));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")

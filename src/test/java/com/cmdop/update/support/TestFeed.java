@@ -1,5 +1,7 @@
 package com.cmdop.update.support;
 
+import com.cmdop.update.model.Advisory;
+
 import com.cmdop.update.model.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.FeedLayout;
@@ -63,7 +65,7 @@ public final class TestFeed {
     }
 
     /** Publishes a release with one artifact per platform and the given advisories. */
-    public ReleaseManifest release(String version, Map<Platform, byte[]> artifacts, ReleaseManifest.Advisory... advisories) {
+    public ReleaseManifest release(String version, Map<Platform, byte[]> artifacts, Advisory... advisories) {
         Version v = Version.parse(version);
         List<ReleaseManifest.Artifact> arts = new ArrayList<>();
         StringBuilder sums = new StringBuilder();
@@ -82,7 +84,7 @@ public final class TestFeed {
     }
 
     public ReleaseManifest release(String version, byte[] artifactForThisPlatform,
-            ReleaseManifest.Advisory... advisories) {
+            Advisory... advisories) {
         return release(version, Map.of(Platform.current(), artifactForThisPlatform), advisories);
     }
 

@@ -1,5 +1,7 @@
 package com.cmdop.update.release.manifest;
 
+import com.cmdop.update.model.Advisory;
+
 import com.cmdop.update.model.Platform;
 
 import com.cmdop.update.model.Version;
@@ -38,7 +40,6 @@ public record ReleaseManifest(int schema, String product, Version version, Insta
     public record Artifact(String platform, String file, long length, String sha256) {}
 
     /** A security advisory fixed in {@code fixedIn}. */
-    public record Advisory(String id, String severity, String summary, Version fixedIn) {}
 
     public Optional<Artifact> artifactFor(Platform platform) {
         return artifacts.stream().filter(a -> a.platform().equals(platform.toString())).findFirst();

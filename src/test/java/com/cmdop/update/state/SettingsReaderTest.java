@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
-import com.fasterxml.jackson.databind.node.TextNode;
+import com.cmdop.update.model.Setting;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class SettingValuesTest {
+class SettingsReaderTest {
     @ParameterizedTest
     @CsvSource({"15m,PT15M", "6h,PT6H", "30d,PT720H", "90s,PT1M30S"})
     void durationsReadWithTheirUnit(String text, String iso) {
@@ -38,28 +38,27 @@ class SettingValuesTest {
             "http://example.com/feed,false", "http://127.0.0.1.evil.com/x,false", "http://localhost@evil.com/x,false",
             "http://localhost.evil.com/,false"})
     void plainHttpIsOnlyForLoopback(String url, boolean allowed) {
-        SettingValues v = new SettingValues("state.yaml", ErrorCode.INVALID_INPUT);
-        TextNode node = TextNode.valueOf(url);
+        SettingsReader v = new SettingsReader("state.yaml", ErrorCode.INVALID_INPUT);
         if (allowed) {
-            assertThat(v.feed("feed", node)).isEqualTo(url);
+            assertThat(v.read(Setting.FEED, url, "feed")).isEqualTo(url);
         } else {
-            assertThatThrownBy(() -> v.feed("feed", node)).isInstanceOf(InvalidInputException.class)
+            assertThatThrownBy(() -> v.read(Setting.FEED, url, "feed")).isInstanceOf(InvalidInputException.class)
                     .hasMessageStartingWith("state.yaml: feed: ");
         }
     }
 
     @Test
     void aFeedIsValidatedByTheSameRulesAsWhenItIsOpened() {
-        SettingValues v = new SettingValues("state.yaml", ErrorCode.INVALID_INPUT);
-        assertThatThrownBy(() -> v.feed("feed", TextNode.valueOf("https://user:pw@releases.example.com/cmdop")))
+        SettingsReader v = new SettingsReader("state.yaml", ErrorCode.INVALID_INPUT);
+        assertThatThrownBy(() -> v.read(Setting.FEED, "https://user:pw@releases.example.com/cmdop", "feed"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("credentials")
                 .satisfies(e -> assertThat(((InvalidInputException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
     }
 
     @Test
     void aRemotePlainHttpFeedIsRefusedWithTheFix() {
-        SettingValues v = new SettingValues("state.yaml", ErrorCode.INVALID_INPUT);
-        assertThatThrownBy(() -> v.feed("feed", TextNode.valueOf("http://x.org/f")))
+        SettingsReader v = new SettingsReader("state.yaml", ErrorCode.INVALID_INPUT);
+        assertThatThrownBy(() -> v.read(Setting.FEED, "http://x.org/f", "feed"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("must be https://");
     }
 

@@ -1,0 +1,61 @@
+package com.cmdop.update.exec;
+
+import com.cmdop.update.install.InstallStatus;
+import com.cmdop.update.model.Settings;
+import com.cmdop.update.model.Version;
+import com.cmdop.update.plan.ActualState.SchedulerState;
+import com.cmdop.update.plan.ScheduleDecision;
+import com.cmdop.update.schedule.MachineIdentity;
+import com.cmdop.update.schedule.SchedulerEntry;
+import com.cmdop.update.state.Machine;
+import com.cmdop.update.state.StateStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/** {@code status}: what the machine is, from local state only: no network, no lock, no writes. */
+public final class StatusReader {
+    private final AppContext ctx;
+
+    public StatusReader(AppContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * A machine's status.
+     *
+     * @param installedVersion as state.json records it (null: none known)
+     * @param modified         install_path no longer hashes to the signed binary that was installed (replaced
+     *                         by hand?): the machine has drifted from what the tool put there
+     */
+    public record Status(Machine machine, Settings settings, Version installedVersion, InstallStatus install,
+            boolean modified, Schedule schedule, JsonNode lastChange) {}
+
+    /**
+     * The schedule as {@code status} shows it.
+     *
+     * @param nextCheck when the next check is due (now when due now; null when auto-update does not check)
+     * @param note      why, in words
+     */
+    public record Schedule(boolean auto, String kind, SchedulerState entry, String lastCheck, String lastResult,
+            Instant nextCheck, String note) {}
+
+    public Status read(Machine machine) {
+        Settings s = machine.settings();
+        StateStore state = StateStore.load(machine.paths().stateFile(s));
+        Version installed = state.installedVersion();
+        InstallStatus install = InstallStatus.read(machine.paths().installPath(s), machine.paths().dataDir(s));
+        boolean modified = Boolean.FALSE.equals(install.installedVerified()) && installed != null;
+        return new Status(machine, s, installed, install, modified, schedule(machine, state), state.root().get("last_change"));
+    }
+
+    private Schedule schedule(Machine machine, StateStore state) {
+        SchedulerEntry entry = SchedulerEntry.of(machine, ctx.launcher());
+        Instant now = ctx.clock().instant();
+        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheck(), now,
+                MachineIdentity.of(machine.paths().root()));
+        JsonNode last = state.root().path("last_check");
+        return new Schedule(machine.settings().auto(), entry.usesSystemd() ? "systemd" : "cron", entry.state(),
+                last.path("time").asText(null), last.path("result").asText(null), d.due() ? now : d.nextCheck(),
+                d.reason());
+    }
+}

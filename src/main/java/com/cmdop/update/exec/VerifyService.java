@@ -1,0 +1,59 @@
+package com.cmdop.update.exec;
+
+import com.cmdop.update.model.Version;
+import com.cmdop.update.release.SignedFeed;
+import com.cmdop.update.release.feed.FeedClient;
+import com.cmdop.update.release.manifest.Sha256Sums;
+import com.cmdop.update.state.Machine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code --verify FILE [--sums SHA256SUMS]}: where to look for the signed checksum of a binary, in order:
+ * the SHA256SUMS given, the one beside the file, else the feed's release of the version the file name
+ * names, or, for a renamed binary such as {@code ./cmdop}, the channel's newest and the installed version.
+ */
+public final class VerifyService {
+    private final AppContext ctx;
+
+    public VerifyService(AppContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** @param sums the SHA256SUMS given with --sums, or null */
+    public BinaryVerification.Verified verify(Machine machine, Path file, Path sums) {
+        Path beside = file.resolveSibling(Sha256Sums.FILE_NAME);
+        String runId = RunIds.next();
+        BinaryVerification verification = new BinaryVerification(FeedSession.verifier(machine),
+                FeedSession.tamperLog(machine, ctx.clock(), RunRequest.CLI, runId));
+        if (sums != null || Files.isRegularFile(beside)) {
+            Path s = sums != null ? sums : beside;
+            return verification.verify(file, List.of(() -> BinaryVerification.fromFile(s)));
+        }
+        SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), ctx.clock().instant(), RunRequest.CLI,
+                runId, ctx.feedTimeouts());
+        try (FeedClient client = feed.client()) {
+            return verification.verify(file, feedCandidates(machine, feed, file));
+        }
+    }
+
+    private static List<Supplier<BinaryVerification.SignedSums>> feedCandidates(Machine machine, SignedFeed feed,
+            Path file) {
+        Version named = BinaryVerification.versionInName(file);
+        List<Supplier<BinaryVerification.SignedSums>> list = new ArrayList<>();
+        if (named != null) {
+            list.add(() -> BinaryVerification.fromFeed(feed.client(), named));
+            return list;
+        }
+        list.add(() -> BinaryVerification.fromFeed(feed.client(),
+                feed.channel(machine.settings().channel()).manifest().version()));
+        Version installed = MachineFacts.installedVersion(machine);
+        if (installed != null) {
+            list.add(() -> BinaryVerification.fromFeed(feed.client(), installed));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,335 @@
+package com.cmdop.update.model;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** The value types of the settings: each reads a raw value strictly and says what it expected. */
+public final class ValueTypes {
+    static final int MAX_TEXT = 4096;
+    static final int MAX_TRUSTED_KEYS = 16;
+    private static final Pattern PUBLIC_KEY = Pattern.compile("^[A-Za-z0-9+/]{56}$");
+
+    private ValueTypes() {}
+
+    public static final ValueType<Channel> CHANNEL = new ValueType<>() {
+        @Override
+        public Channel parse(Object raw) {
+            String s = text(raw, this);
+            try {
+                return Channel.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(e.getMessage());
+            }
+        }
+
+        @Override
+        public Object toJson(Channel value) {
+            return value == null ? null : value.id();
+        }
+
+        @Override
+        public String expected() {
+            return "one of " + Channel.ALLOWED;
+        }
+    };
+
+    /** true/false, and on/off as SPEC section 5 allows (YAML 1.2 reads {@code on} as a string). */
+    public static final ValueType<Boolean> ON_OFF = new ValueType<>() {
+        @Override
+        public Boolean parse(Object raw) {
+            if (raw instanceof Boolean b) {
+                return b;
+            }
+            if (raw instanceof String s) {
+                switch (s.strip().toLowerCase(Locale.ROOT)) {
+                    case "true", "on" -> {
+                        return true;
+                    }
+                    case "false", "off" -> {
+                        return false;
+                    }
+                    default -> { }
+                }
+            }
+            throw new InvalidValueException("expected true, false, on or off, found " + show(raw));
+        }
+
+        @Override
+        public Object toJson(Boolean value) {
+            return value;
+        }
+
+        @Override
+        public String expected() {
+            return "true, false, on or off";
+        }
+    };
+
+    /** A duration with a unit between {@code min} and {@code max}, such as 6h; a bare number is refused. */
+    public static ValueType<Duration> duration(String min, String max) {
+        return new ValueType<>() {
+            @Override
+            public Duration parse(Object raw) {
+                if (raw instanceof Number n) {
+                    throw new InvalidValueException("expected a duration with a unit such as 6h (" + min + " .. " + max
+                            + "), found the number " + n + ": write " + n + "h or " + n + "m");
+                }
+                String s = text(raw, this);
+                try {
+                    return DurationText.parseWithin(s, min, max);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidValueException(e.getMessage());
+                }
+            }
+
+            @Override
+            public Object toJson(Duration value) {
+                return value == null ? null : DurationText.format(value);
+            }
+
+            @Override
+            public String expected() {
+                return "a duration such as 6h (" + min + " .. " + max + ")";
+            }
+        };
+    }
+
+    /** A version, or null for "none" ({@code null}, {@code ""}). */
+    public static final ValueType<Version> VERSION_OR_NONE = new ValueType<>() {
+        @Override
+        public Version parse(Object raw) {
+            if (isNone(raw)) {
+                return null;
+            }
+            if (raw instanceof Number n) {
+                throw new InvalidValueException("expected a version string such as v1.2.3, found the number " + n
+                        + ": quote it and give all three parts, e.g. \"v1.2.0\"");
+            }
+            String s = text(raw, this);
+            try {
+                return Version.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(e.getMessage() + "; use null or \"\" to unpin");
+            }
+        }
+
+        @Override
+        public Object toJson(Version value) {
+            return value == null ? null : value.toString();
+        }
+
+        @Override
+        public String expected() {
+            return "a version such as v1.2.3, or null to unpin";
+        }
+    };
+
+    /** A maintenance window, or null for "none". */
+    public static final ValueType<MaintenanceWindow> WINDOW_OR_NONE = new ValueType<>() {
+        @Override
+        public MaintenanceWindow parse(Object raw) {
+            if (isNone(raw)) {
+                return null;
+            }
+            String s = text(raw, this);
+            try {
+                return MaintenanceWindow.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(e.getMessage());
+            }
+        }
+
+        @Override
+        public Object toJson(MaintenanceWindow value) {
+            return value == null ? null : value.toString();
+        }
+
+        @Override
+        public String expected() {
+            return "a maintenance window: " + MaintenanceWindow.HELP;
+        }
+    };
+
+    /**
+     * Where the feed is: https://, file://, http:// to loopback, or a directory. This checks the text; the
+     * reader of settings also parses it with the feed's own parser, so a value accepted is never refused later.
+     */
+    public static final ValueType<String> FEED_OR_NONE = new ValueType<>() {
+        @Override
+        public String parse(Object raw) {
+            if (raw == null) {
+                return null;
+            }
+            String s = text(raw, this).strip();
+            if (s.isEmpty() || s.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidValueException("expected " + expected());
+            }
+            return s;
+        }
+
+        @Override
+        public Object toJson(String value) {
+            return value;
+        }
+
+        @Override
+        public String expected() {
+            return "a feed location: https://..., file://... or a directory";
+        }
+    };
+
+    /** The publisher keys: a list of minisign public keys (the base64 line of each .pub file). */
+    public static final ValueType<List<String>> PUBLIC_KEYS = new ValueType<>() {
+        @Override
+        public List<String> parse(Object raw) {
+            if (raw == null) {
+                return List.of();
+            }
+            if (!(raw instanceof List<?> list)) {
+                throw new InvalidValueException("expected " + expected() + ", found " + show(raw));
+            }
+            if (list.size() > MAX_TRUSTED_KEYS) {
+                throw new InvalidValueException("lists " + list.size() + " keys; at most " + MAX_TRUSTED_KEYS
+                        + " are allowed");
+            }
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                Object item = list.get(i);
+                if (!(item instanceof String)) {
+                    throw new InvalidValueException("[" + i + "]", "expected a minisign public key (base64 line of a "
+                            + ".pub file), found " + show(item));
+                }
+                String s = ((String) item).strip();
+                if (!PUBLIC_KEY.matcher(s).matches()) {
+                    throw new InvalidValueException("[" + i + "]", "'" + abbreviate(s) + "' is not a minisign public "
+                            + "key: expected the 56-character base64 line of a .pub file (it starts with RW)");
+                }
+                if (!keys.contains(s)) {
+                    keys.add(s);
+                }
+            }
+            return List.copyOf(keys);
+        }
+
+        @Override
+        public Object toJson(List<String> value) {
+            return value == null ? null : List.copyOf(value);
+        }
+
+        @Override
+        public boolean same(List<String> a, List<String> b) {
+            return a == null || b == null ? a == b : new HashSet<>(a).equals(new HashSet<>(b));
+        }
+
+        @Override
+        public String describe(List<String> value) {
+            int n = value == null ? 0 : value.size();
+            return n + (n == 1 ? " key" : " keys");
+        }
+
+        @Override
+        public String expected() {
+            return "a list of minisign public keys (the base64 line of each .pub file)";
+        }
+    };
+
+    /** An absolute machine path: starts with / or ~/ (expanded and re-rooted by the machine's paths). */
+    public static ValueType<String> path(String example) {
+        return new ValueType<>() {
+            @Override
+            public String parse(Object raw) {
+                String s = text(raw, this).strip();
+                if (!(s.startsWith("/") || s.startsWith("~/")) || s.indexOf('\0') >= 0
+                        || List.of(s.split("/")).contains("..")) {
+                    throw new InvalidValueException("'" + abbreviate(s) + "' is not an absolute path: write it like "
+                            + example + " (or ~/... for a path in the user's home), without .. segments");
+                }
+                return s;
+            }
+
+            @Override
+            public Object toJson(String value) {
+                return value;
+            }
+
+            @Override
+            public String expected() {
+                return "an absolute path such as " + example;
+            }
+        };
+    }
+
+    /** A command as an argv list (no shell); an empty list is allowed and means "do nothing". */
+    public static final ValueType<List<String>> COMMAND = new ValueType<>() {
+        @Override
+        public List<String> parse(Object raw) {
+            if (!(raw instanceof List<?> list)) {
+                throw new InvalidValueException("expected " + expected() + "; found " + show(raw));
+            }
+            List<String> argv = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof String word) || word.length() > MAX_TEXT) {
+                    throw new InvalidValueException("[" + i + "]", "expected a word of the command, found "
+                            + show(list.get(i)));
+                }
+                argv.add(word);
+            }
+            return List.copyOf(argv);
+        }
+
+        @Override
+        public Object toJson(List<String> value) {
+            return value == null ? null : List.copyOf(value);
+        }
+
+        @Override
+        public String expected() {
+            return "a command as a list of words with no shell, such as [systemctl, restart, cmdop-agent], or [] "
+                    + "to skip restarts";
+        }
+    };
+
+    /** {@code null} or blank text: "none" for the types that allow it. */
+    static boolean isNone(Object raw) {
+        return raw == null || (raw instanceof String s && s.isBlank());
+    }
+
+    /** The raw value as text, or the type's "expected ..., found ..." message. */
+    static String text(Object raw, ValueType<?> type) {
+        if (!(raw instanceof String s)) {
+            throw new InvalidValueException("expected " + type.expected() + ", found " + show(raw));
+        }
+        if (s.length() > MAX_TEXT) {
+            throw new InvalidValueException("is longer than " + MAX_TEXT + " characters");
+        }
+        return s;
+    }
+
+    /** How a raw value is named in messages: 'text', the number 5, a list, a mapping, null, nothing. */
+    public static String show(Object raw) {
+        if (raw == null) {
+            return "null";
+        }
+        if (raw instanceof String s) {
+            return "'" + abbreviate(s) + "'";
+        }
+        if (raw instanceof List<?>) {
+            return "a list";
+        }
+        if (raw instanceof java.util.Map<?, ?>) {
+            return "a mapping";
+        }
+        if (raw instanceof Boolean b) {
+            return "the boolean " + b;
+        }
+        return "the number " + raw;
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+}

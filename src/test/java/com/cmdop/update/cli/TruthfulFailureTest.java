@@ -1,0 +1,117 @@
+package com.cmdop.update.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.cmdop.update.model.Channel;
+import com.cmdop.update.support.Cli;
+import com.cmdop.update.support.TestFeed;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #8 point 3: a failed run must never leave the machine different from what its report says.
+ * Every check that can refuse a run happens before its first side effect; a log that cannot be
+ * written is a warning, not a different outcome.
+ */
+class TruthfulFailureTest {
+    private static final byte[] V1 = "#!/bin/sh\necho cmdop v1.0.0\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] V2 = "#!/bin/sh\necho cmdop v1.1.0\n".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path root;
+
+    @TempDir
+    Path feedDir;
+
+    private TestFeed feed;
+    private final Cli cli = new Cli();
+
+    @BeforeEach
+    void machineRunningV1() throws IOException {
+        feed = new TestFeed(feedDir);
+        feed.release("v1.0.0", V1);
+        feed.release("v1.1.0", V2);
+        feed.point(Channel.STABLE, "v1.0.0");
+        writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        Cli.Result r = run("--version", "v1.0.0");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+    }
+
+    @Test
+    void aPinRefusedBecauseConfigIsFlowStyleLeavesTheBinaryAsItWas() throws IOException {
+        String flow = "update: {channel: stable, feed: \"" + feedDir + "\", trusted_keys: [\"" + feed.publicKey()
+                + "\"], service: {restart: []}}\n";
+        writeConfig(flow);
+
+        Cli.Result r = run("--pin", "v1.1.0");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(65);
+        JsonNode json = r.json();
+        assertThat(json.path("error").path("code").asText()).isEqualTo("INVALID_CONFIG");
+        assertThat(json.path("changed").asBoolean()).isFalse();
+        assertThat(Files.readAllBytes(agent())).as("the agent binary must not be swapped").isEqualTo(V1);
+        assertThat(Files.readString(config())).isEqualTo(flow);
+        assertThat(json.path("agent").path("installed_version").asText()).isEqualTo("v1.0.0");
+    }
+
+    @Test
+    void autoOnRefusedBecauseTheSchedulerDirectoryCannotBeWrittenLeavesConfigAsItWas() throws IOException {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/cron.d"), "a file where the cron.d directory should be\n");
+        String before = Files.readString(config());
+
+        Cli.Result r = run("--auto", "on", "--interval", "12h");
+
+        assertThat(r.exit()).as(r.toString()).isNotZero();
+        JsonNode json = r.json();
+        assertThat(json.path("changed").asBoolean()).isFalse();
+        assertThat(Files.readString(config())).as("config.yaml must be as the report says: unchanged").isEqualTo(before);
+        assertThat(json.path("actions").findValuesAsText("status")).doesNotContain("applied");
+    }
+
+    @Test
+    void aFullAgentLogIsAWarningAndTheReportSaysWhatChanged() throws Exception {
+        Path log = root.resolve("var/log/cmdop/agent.log");
+        Files.deleteIfExists(log);
+        Process mknod = new ProcessBuilder("mknod", log.toString(), "c", "1", "7").inheritIO().start();
+        assumeThat(mknod.waitFor()).as("mknod of a /dev/full node (needs root)").isZero();
+
+        Cli.Result r = run("--channel", "beta");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.path("changed").asBoolean()).isTrue();
+        assertThat(Files.readString(config())).contains("channel: beta");
+        assertThat(json.path("warnings").toString()).contains("agent log");
+    }
+
+    private Cli.Result run(String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "--root";
+        all[1] = root.toString();
+        all[2] = "--json";
+        System.arraycopy(args, 0, all, 3, args.length);
+        return cli.run(all);
+    }
+
+    private void writeConfig(String text) throws IOException {
+        Files.createDirectories(config().getParent());
+        Files.writeString(config(), text);
+    }
+
+    private Path config() {
+        return root.resolve("etc/cmdop/config.yaml");
+    }
+
+    private Path agent() {
+        return root.resolve("usr/local/bin/cmdop");
+    }
+}
