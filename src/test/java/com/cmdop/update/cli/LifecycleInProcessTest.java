@@ -1,0 +1,152 @@
+package com.cmdop.update.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cmdop.update.model.Channel;
+import com.cmdop.update.support.Cli;
+import com.cmdop.update.support.TestFeed;
+import com.cmdop.update.support.Trees;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The install lifecycle through the CLI in-process, the way Main runs it: update, pin, rollback and the
+ * scheduled run, against a signed directory feed (no restart configured: the heartbeat path has its own
+ * tests in the install engine).
+ */
+class LifecycleInProcessTest {
+    private static final byte[] V1 = agent("v1.0.0");
+    private static final byte[] V2 = agent("v1.1.0");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path root;
+
+    @TempDir
+    Path feedDir;
+
+    private TestFeed feed;
+    private final Cli cli = new Cli();
+
+    private static byte[] agent(String version) {
+        return ("#!/bin/sh\necho cmdop " + version + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @BeforeEach
+    void signedFeedWithTwoReleases() throws IOException {
+        feed = new TestFeed(feedDir);
+        feed.release("v1.0.0", V1);
+        feed.release("v1.1.0", V2);
+        feed.point(Channel.STABLE, "v1.0.0");
+        writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+    }
+
+    @Test
+    void anUpdateInstallsTheChannelsVersionAndRecordsTheCheck() throws IOException {
+        Cli.Result r = run();
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        JsonNode json = r.json();
+        assertThat(json.path("changed").asBoolean()).isTrue();
+        assertThat(json.path("agent").path("installed_version").asText()).isEqualTo("v1.0.0");
+        assertThat(state().path("last_check").path("result").asText()).isEqualTo("ok");
+        assertThat(state().path("last_check").path("time").asText()).isEqualTo("2026-11-27T10:00:00Z");
+    }
+
+    @Test
+    void aPinInstallsThePinnedVersionAndRollbackGoesBackOneStep() throws IOException {
+        assertThat(run().exit()).isZero();
+
+        Cli.Result pinned = run("--pin", "v1.1.0");
+        assertThat(pinned.exit()).as(pinned.toString()).isZero();
+        assertThat(Files.readAllBytes(agent())).isEqualTo(V2);
+        assertThat(Files.readString(config())).contains("pin: v1.1.0");
+        assertThat(pinned.json().path("agent").path("previous_version").asText()).isEqualTo("v1.0.0");
+
+        Cli.Result back = run("--rollback");
+        assertThat(back.exit()).as(back.toString()).isZero();
+        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        assertThat(back.json().path("actions").get(0).path("id").asText()).isEqualTo("rollback");
+    }
+
+    @Test
+    void aScheduledRunThatIsNotDueReadsNoFeedAndWritesNothing() throws IOException {
+        writeConfig("update:\n  auto: true\n  feed: " + root.resolve("no-such-feed") + "\n  trusted_keys:\n    - "
+                + feed.publicKey() + "\n");
+        writeState("{\"last_check\": {\"time\": \"2026-11-27T09:00:00Z\", \"result\": \"ok\"}}");
+        Map<String, String> before = Trees.snapshot(root);
+
+        Cli.Result r = run("--scheduled");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().path("msg").asText()).startsWith("no check due");
+        assertThat(r.json().path("schedule").path("due").asBoolean()).isFalse();
+        assertThat(Trees.snapshot(root)).as("nothing written, no feed read").isEqualTo(before);
+    }
+
+    @Test
+    void aDueScheduledRunUpdatesAndRecordsTheCheck() throws IOException {
+        writeConfig(feed.config("stable") + "  auto: true\n  service:\n    restart: []\n");
+
+        Cli.Result r = run("--scheduled");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().path("schedule").path("due").asBoolean()).isTrue();
+        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        assertThat(state().path("last_check").path("result").asText()).isEqualTo("ok");
+        assertThat(Files.readString(root.resolve("var/log/cmdop/audit.jsonl"))).contains("\"actor\":\"scheduled\"");
+    }
+
+    @Test
+    void aDueScheduledRunThatFailsRecordsTheFailureAndItsCode() throws IOException {
+        writeConfig("update:\n  auto: true\n  feed: " + root.resolve("no-such-feed") + "\n  trusted_keys:\n    - "
+                + feed.publicKey() + "\n");
+
+        Cli.Result r = run("--scheduled");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(69);
+        assertThat(state().path("last_check").path("result").asText()).isEqualTo("failed");
+        assertThat(state().path("last_check").path("error").asText()).isEqualTo("FEED_UNAVAILABLE");
+    }
+
+    private Cli.Result run(String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "--root";
+        all[1] = root.toString();
+        all[2] = "--json";
+        System.arraycopy(args, 0, all, 3, args.length);
+        return cli.run(all);
+    }
+
+    private JsonNode state() throws IOException {
+        return JSON.readTree(root.resolve("var/lib/cmdop/update/state.json").toFile());
+    }
+
+    private void writeState(String json) throws IOException {
+        Path p = root.resolve("var/lib/cmdop/update/state.json");
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, json);
+    }
+
+    private void writeConfig(String text) throws IOException {
+        Files.createDirectories(config().getParent());
+        Files.writeString(config(), text);
+    }
+
+    private Path config() {
+        return root.resolve("etc/cmdop/config.yaml");
+    }
+
+    private Path agent() {
+        return root.resolve("usr/local/bin/cmdop");
+    }
+}
