@@ -33,6 +33,7 @@ public final class CliFactory {
         cl.setParameterExceptionHandler(errors);
         cl.setExitCodeExceptionMapper(errors);
         cl.setCaseInsensitiveEnumValuesAllowed(false);
+        HelpLayout.apply(cl, ctx.env());
         return cl;
     }
 

@@ -8,30 +8,33 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.apache.commons.io.input.ReversedLinesFileReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code logs [-f] [-n N] [--audit]}: the {@code update:} lines of the agent log (SPEC section 10), or the
  * audit log's JSON lines. Reads only: no lock, no writes. The last N lines are found by reading the file
- * backwards, so a large agent log costs only its tail. {@code -f} then polls the file for new lines
- * (following truncation and rotation) until the process is interrupted (Ctrl-C).
+ * backwards (commons-io's ReversedLinesFileReader), so a large agent log costs only its tail. {@code -f}
+ * then polls the file for new lines (following truncation and rotation) until the process is interrupted
+ * (Ctrl-C).
  */
 @Command(name = "logs",
         versionProvider = ToolVersion.class,
@@ -129,50 +132,30 @@ public final class LogsCommand extends BaseCommand {
 
     /**
      * The last matching complete lines of a file, and the offset just after the last complete line (where
-     * following continues).
+     * following continues). Read from the end with commons-io's {@link ReversedLinesFileReader}, so a large
+     * agent log costs only its tail. The bytes are decoded as ISO-8859-1 (one char per byte, and a newline
+     * byte never occurs inside a UTF-8 sequence), so an unfinished last line's length is its byte length;
+     * each line is then decoded as UTF-8.
      */
     record Tail(boolean exists, List<String> lines, long end) {
-        private static final int CHUNK = 64 * 1024;
-        private static final int MAX_LINE = 1024 * 1024;
+        private static final int BLOCK = 64 * 1024;
+        private static final int ATTEMPTS = 3;
 
         static Tail read(Path file, int n, Predicate<String> filter) {
-            try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-                long size = ch.size();
-                Deque<String> found = new ArrayDeque<>();
-                long pos = size;
-                long end = -1;
-                byte[] rest = new byte[0];
-                while (pos > 0 && (found.size() < n || end < 0)) {
-                    int len = (int) Math.min(CHUNK, pos);
-                    pos -= len;
-                    byte[] buf = new byte[len + rest.length];
-                    ch.position(pos);
-                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
-                    while (bb.hasRemaining() && ch.read(bb) >= 0) {
-                        // fill the chunk
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                for (int attempt = 1; ; attempt++) {
+                    long size = ch.size();
+                    if (size == 0) {
+                        return new Tail(true, List.of(), 0); // the reader cannot read an empty file
                     }
-                    System.arraycopy(rest, 0, buf, len, rest.length);
-                    int lineEnd = buf.length;
-                    for (int i = buf.length - 1; i >= 0; i--) {
-                        if (buf[i] != '\n') {
-                            continue;
-                        }
-                        if (end < 0) {
-                            end = pos + i + 1; // bytes after the last newline are an unfinished line
-                        } else if (found.size() < n) {
-                            addIfMatching(found, new String(buf, i + 1, lineEnd - i - 1, StandardCharsets.UTF_8), filter);
-                        }
-                        lineEnd = i;
-                        if (found.size() >= n) {
-                            break;
-                        }
+                    ch.position(0);
+                    ReversedLinesFileReader reader = ReversedLinesFileReader.builder().setChannel(ch)
+                            .setCharset(StandardCharsets.ISO_8859_1).setBufferSize(BLOCK).get();
+                    if (ch.size() != size && attempt < ATTEMPTS) {
+                        continue; // the file grew while the reader measured it: measure again
                     }
-                    rest = Arrays.copyOfRange(buf, Math.max(0, lineEnd - MAX_LINE), lineEnd);
+                    return read(ch, reader, size, n, filter);
                 }
-                if (pos == 0 && end >= 0 && found.size() < n && rest.length > 0) {
-                    addIfMatching(found, new String(rest, StandardCharsets.UTF_8), filter);
-                }
-                return new Tail(true, List.copyOf(found), end < 0 ? 0 : end);
             } catch (NoSuchFileException e) {
                 return new Tail(false, List.of(), 0);
             } catch (IOException e) {
@@ -180,10 +163,25 @@ public final class LogsCommand extends BaseCommand {
             }
         }
 
-        private static void addIfMatching(Deque<String> found, String line, Predicate<String> filter) {
-            if (!line.isEmpty() && filter.test(line)) {
-                found.addFirst(line);
+        private static Tail read(FileChannel ch, ReversedLinesFileReader reader, long size, int n,
+                Predicate<String> filter) throws IOException {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            byte lastByte = last.get(0);
+            long end = size;
+            String line = reader.readLine();
+            if (lastByte != '\n' && lastByte != '\r' && line != null) {
+                end -= line.length(); // being written: not a line yet
+                line = reader.readLine();
             }
+            Deque<String> found = new ArrayDeque<>();
+            for (; line != null && found.size() < n; line = reader.readLine()) {
+                String text = new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+                if (!text.isEmpty() && filter.test(text)) {
+                    found.addFirst(text);
+                }
+            }
+            return new Tail(true, List.copyOf(found), end);
         }
     }
 
@@ -195,9 +193,18 @@ public final class LogsCommand extends BaseCommand {
 
     /**
      * Polls a log file from an offset and hands each new complete matching line to a consumer. A file that
-     * shrinks or is replaced (rotation) is read again from its start; a missing file is waited for.
+     * shrinks or is replaced (rotation, detected by its file key, i.e. inode) is read again from its start;
+     * a missing file is waited for.
+     *
+     * <p>Why not commons-io's {@code Tailer} (2.22.0): a file that goes missing while followed (logrotate
+     * renames it, then creates the new one) ends the Tailer with a NoSuchFileException; a rotation to a new
+     * file that is already as long as the old read offset is not noticed (it keeps reading the renamed
+     * file), because it detects rotation only by a shrinking size; it cannot start at an offset (only at
+     * the start or the end, which would split a line being written); it buffers a line without bound; and
+     * it sleeps on its own, so tests could not step it. See docs/decisions.md.
      */
     static final class Follower {
+        private static final int MAX_LINE = 1024 * 1024;
         private final Path file;
         private final Predicate<String> filter;
         private final Consumer<String> sink;
@@ -266,7 +273,7 @@ public final class LogsCommand extends BaseCommand {
                 if (b[i] == '\n') {
                     complete.add(partial.toString(StandardCharsets.UTF_8));
                     partial.reset();
-                } else if (partial.size() < Tail.MAX_LINE) {
+                } else if (partial.size() < MAX_LINE) {
                     partial.write(b[i]);
                 }
             }

@@ -2,7 +2,6 @@ package com.cmdop.update.cli;
 
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.publish.ChannelPublisher;
-import com.cmdop.update.publish.Expiry;
 import com.cmdop.update.publish.SigningKey;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.model.Channel;
@@ -10,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code release promote}: points a channel at a release that is already in the feed. */
@@ -32,23 +32,20 @@ import picocli.CommandLine.Option;
             "  cmdop-update release promote --feed /srv/feed --key keys/cmdop.key --version v1.3.0 --channel stable \\",
             "      --expires 14d --json"})
 public final class ReleasePromoteCommand extends BaseCommand {
-    @Option(names = "--feed", paramLabel = "DIR", required = true, description = "The feed directory.")
-    Path feed;
+    @Mixin
+    ReleaseOptions.FeedDir feed = new ReleaseOptions.FeedDir();
 
-    @Option(names = "--key", paramLabel = "FILE", required = true,
-            description = "The publisher's minisign secret key; the release must verify with its public half.")
-    Path key;
+    @Mixin
+    ReleaseOptions.Key key = new ReleaseOptions.Key();
 
-    @Option(names = "--version", paramLabel = "V", required = true, description = "The published version, such as v1.2.3.")
-    String version;
+    @Mixin
+    ReleaseOptions.ReleaseVersion version = new ReleaseOptions.ReleaseVersion();
 
     @Option(names = "--channel", paramLabel = "C", required = true, description = "stable, beta or nightly.")
     String channel;
 
-    @Option(names = "--expires", paramLabel = "D",
-            description = "How long the channel manifest stays valid, " + Expiry.MIN + " .. " + Expiry.MAX
-                    + " (default " + Expiry.DEFAULT + ").")
-    String expires;
+    @Mixin
+    ReleaseOptions.Expires expires = new ReleaseOptions.Expires();
 
     public ReleasePromoteCommand(AppContext ctx) {
         super(ctx);
@@ -61,11 +58,11 @@ public final class ReleasePromoteCommand extends BaseCommand {
 
     @Override
     protected void run(Report report) {
-        Version v = ReleaseSupport.version("--version", version);
+        Version v = version.parse();
         Channel c = ReleaseSupport.channel("--channel", channel);
-        Duration expiry = Expiry.parse(expires);
-        Path feedDir = absolute(feed);
-        SigningKey signingKey = ReleaseSupport.readKey(ctx, absolute(key));
+        Duration expiry = expires.parse();
+        Path feedDir = feed.resolve(ctx);
+        SigningKey signingKey = key.read(ctx);
         ChannelPublisher.ChannelUpdate u = new ChannelPublisher(ctx.lockWait())
                 .promote(feedDir, signingKey, v, c, expiry, ctx.clock().instant());
         u.warnings().forEach(report::warn);

@@ -3,7 +3,6 @@ package com.cmdop.update.cli;
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
-import com.cmdop.update.publish.Expiry;
 import com.cmdop.update.publish.ReleasePublisher;
 import com.cmdop.update.publish.SigningKey;
 import com.cmdop.update.model.Version;
@@ -20,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code release publish}: writes a signed release into a feed and optionally points a channel at it. */
@@ -48,17 +48,14 @@ public final class ReleasePublishCommand extends BaseCommand {
     private static final int MAX_SUMMARY = 500;
     private static final int MAX_NOTES = 16 * 1024;
 
-    @Option(names = "--feed", paramLabel = "DIR", required = true,
-            description = "The feed directory (created if missing).")
-    Path feed;
+    @Mixin
+    ReleaseOptions.FeedDir feed = new ReleaseOptions.FeedDir();
 
-    @Option(names = "--key", paramLabel = "FILE", required = true,
-            description = "The publisher's minisign secret key (release keygen or minisign -G).")
-    Path key;
+    @Mixin
+    ReleaseOptions.Key key = new ReleaseOptions.Key();
 
-    @Option(names = "--version", paramLabel = "V", required = true,
-            description = "The version to publish: v + SemVer, such as v1.2.3 or v1.3.0-beta.2.")
-    String version;
+    @Mixin
+    ReleaseOptions.ReleaseVersion version = new ReleaseOptions.ReleaseVersion();
 
     @Option(names = "--artifact", paramLabel = "PLATFORM=FILE", required = true,
             description = "A built agent binary and its platform, such as linux-amd64=dist/cmdop. Repeat per platform.")
@@ -68,10 +65,9 @@ public final class ReleasePublishCommand extends BaseCommand {
             description = "Then point channel C (stable, beta or nightly) at this version.")
     String channel;
 
-    @Option(names = "--expires", paramLabel = "D",
-            description = "With --channel: how long the channel manifest stays valid, " + Expiry.MIN + " .. "
-                    + Expiry.MAX + " (default " + Expiry.DEFAULT + ").")
-    String expires;
+    /** With --channel only: it is the channel manifest's expiry. */
+    @Mixin
+    ReleaseOptions.Expires expires = new ReleaseOptions.Expires();
 
     @Option(names = "--advisory", paramLabel = "ID:SEVERITY:SUMMARY",
             description = "A security advisory this version fixes; SEVERITY is low, medium, high or critical. Repeatable.")
@@ -91,22 +87,22 @@ public final class ReleasePublishCommand extends BaseCommand {
 
     @Override
     protected void run(Report report) {
-        Version v = ReleaseSupport.version("--version", version);
+        Version v = version.parse();
         List<ReleasePublisher.ArtifactInput> inputs = artifacts.stream().map(this::artifact).toList();
         List<ReleasePublisher.AdvisoryInput> advisoryInputs = advisories.stream().map(ReleasePublishCommand::advisory)
                 .toList();
         Channel c = channel == null ? null : ReleaseSupport.channel("--channel", channel);
-        if (expires != null && c == null) {
+        if (expires.given() && c == null) {
             throw usage("--expires goes with --channel (it is the channel manifest's expiry)");
         }
-        Duration expiry = Expiry.parse(expires);
+        Duration expiry = expires.parse();
         if (notes != null && (notes.length() > MAX_NOTES || notes.indexOf('\0') >= 0)) {
             throw usage("--notes: at most " + MAX_NOTES + " characters of text; link to longer notes");
         }
-        ReleasePublisher.Request request = new ReleasePublisher.Request(absolute(feed), v, inputs, advisoryInputs,
+        ReleasePublisher.Request request = new ReleasePublisher.Request(feed.resolve(ctx), v, inputs, advisoryInputs,
                 notes, c, expiry);
         ReleasePublisher.checkInputs(request);
-        SigningKey signingKey = ReleaseSupport.readKey(ctx, absolute(key));
+        SigningKey signingKey = key.read(ctx);
         ReleasePublisher.Result r = new ReleasePublisher(ctx.lockWait()).publish(request, signingKey,
                 ctx.clock().instant());
 
@@ -128,7 +124,7 @@ public final class ReleasePublishCommand extends BaseCommand {
         }
         report.msg(msg.toString());
         report.put("key_id", signingKey.keyId());
-        report.put("feed", absolute(feed).toString());
+        report.put("feed", feed.resolve(ctx).toString());
         report.put("version", v.toString());
         report.put("release_sha256", r.releaseSha256());
         report.put("artifacts", r.manifest().artifacts().stream().map(ReleasePublishCommand::artifactMap).toList());

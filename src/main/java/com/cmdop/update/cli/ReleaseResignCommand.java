@@ -2,7 +2,6 @@ package com.cmdop.update.cli;
 
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.publish.ChannelPublisher;
-import com.cmdop.update.publish.Expiry;
 import com.cmdop.update.publish.SigningKey;
 import com.cmdop.update.model.Channel;
 import java.io.PrintStream;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code release resign}: renews channel manifests before they expire. */
@@ -36,21 +36,18 @@ import picocli.CommandLine.Option;
             "  # crontab: every Monday at 03:00",
             "  0 3 * * 1  cmdop-update release resign --feed /srv/feed --key /etc/cmdop-publish/cmdop.key --quiet"})
 public final class ReleaseResignCommand extends BaseCommand {
-    @Option(names = "--feed", paramLabel = "DIR", required = true, description = "The feed directory.")
-    Path feed;
+    @Mixin
+    ReleaseOptions.FeedDir feed = new ReleaseOptions.FeedDir();
 
-    @Option(names = "--key", paramLabel = "FILE", required = true,
-            description = "The publisher's minisign secret key (the one the feed is signed with).")
-    Path key;
+    @Mixin
+    ReleaseOptions.Key key = new ReleaseOptions.Key();
 
     @Option(names = "--channel", paramLabel = "C",
             description = "Re-sign only this channel (default: every channel the feed has).")
     String channel;
 
-    @Option(names = "--expires", paramLabel = "D",
-            description = "How long the new manifests stay valid, " + Expiry.MIN + " .. " + Expiry.MAX
-                    + " (default " + Expiry.DEFAULT + ").")
-    String expires;
+    @Mixin
+    ReleaseOptions.Expires expires = new ReleaseOptions.Expires();
 
     public ReleaseResignCommand(AppContext ctx) {
         super(ctx);
@@ -64,9 +61,9 @@ public final class ReleaseResignCommand extends BaseCommand {
     @Override
     protected void run(Report report) {
         Optional<Channel> only = Optional.ofNullable(channel).map(c -> ReleaseSupport.channel("--channel", c));
-        Duration expiry = Expiry.parse(expires);
-        Path feedDir = absolute(feed);
-        SigningKey signingKey = ReleaseSupport.readKey(ctx, absolute(key));
+        Duration expiry = expires.parse();
+        Path feedDir = feed.resolve(ctx);
+        SigningKey signingKey = key.read(ctx);
         List<ChannelPublisher.ChannelUpdate> updates = new ChannelPublisher(ctx.lockWait())
                 .resign(feedDir, signingKey, only, expiry, ctx.clock().instant());
         List<String> files = new ArrayList<>();

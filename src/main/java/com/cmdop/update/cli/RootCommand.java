@@ -66,7 +66,7 @@ import picocli.CommandLine.Option;
             "Files: <root>/etc/cmdop/config.yaml (settings); <root>/var/log/cmdop/agent.log and "
                     + "audit.jsonl (logs). Guides: README.md and docs/ in the source tree."},
         subcommands = {StatusCommand.class, ConvergeCommand.class, LogsCommand.class, ReleaseCommand.class,
-            DemoCommand.class})
+            DemoCommand.class, HelpCommand.class})
 public final class RootCommand extends BaseCommand {
     @Option(names = "--check", description = "Check only: is an update waiting? Changes nothing.")
     boolean check;

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Files of a feed and of a key pair, written crash-safely: a temp file created with {@code CREATE_NEW}
@@ -40,7 +41,6 @@ final class FeedFiles {
     static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> TEMP = SECRET_FILE;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int BUFFER = 64 * 1024;
 
     private FeedFiles() {}
 
@@ -114,15 +114,11 @@ final class FeedFiles {
         try (InputStream in = Files.newInputStream(source)) {
             try (FileChannel ch = createTemp(tmp)) {
                 OutputStream out = Channels.newOutputStream(ch);
-                byte[] buffer = new byte[BUFFER];
-                long total = 0;
-                int n;
-                while ((n = in.read(buffer)) != -1) {
-                    total += n;
-                    if (total > maxBytes) {
-                        throw new IOException("more than " + maxBytes + " bytes");
-                    }
-                    out.write(buffer, 0, n);
+                // at most maxBytes + 1 bytes are read: one more than allowed is enough to refuse the file
+                long total = BoundedInputStream.builder().setInputStream(in).setMaxCount(maxBytes + 1).get()
+                        .transferTo(out);
+                if (total > maxBytes) {
+                    throw new IOException("more than " + maxBytes + " bytes");
                 }
                 ch.force(true);
             }

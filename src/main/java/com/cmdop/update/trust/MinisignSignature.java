@@ -178,10 +178,6 @@ public final class MinisignSignature {
         return new String(trustedComment, StandardCharsets.UTF_8);
     }
 
-    /** The untrusted comment text, without its prefix. Anyone can change it; never rely on it. */
-    public String untrustedComment() {
-        return new String(untrustedComment, StandardCharsets.UTF_8);
-    }
 
     long keyNumber() {
         return KeyIds.littleEndian(keyId);

@@ -56,9 +56,6 @@ public final class MinisignVerifier {
         this.policy = Objects.requireNonNull(policy, "policy");
     }
 
-    public Policy policy() {
-        return policy;
-    }
 
     public TrustedKeys trustedKeys() {
         return trustedKeys;

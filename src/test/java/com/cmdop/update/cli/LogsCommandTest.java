@@ -7,6 +7,7 @@ import com.cmdop.update.support.Trees;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -134,5 +135,71 @@ class LogsCommandTest {
 
         assertThat(printed).containsExactly("2026-11-27T10:00:01Z INFO update: new 1",
                 "2026-11-27T10:00:02Z WARN update: split line", "2026-11-27T10:00:03Z INFO update: after rotation");
+    }
+
+    @Test
+    void anEmptyLogShowsNoLinesAndIsNotAnError() {
+        append(agentLog(), "");
+
+        Cli.Result r = cli.run("--root", root.toString(), "logs", "--json");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("lines")).isEmpty();
+    }
+
+    @Test
+    void theTailEndsAfterTheLastCompleteLineAndDecodesUtf8() throws IOException {
+        append(agentLog(), "2026-11-27T10:00:00Z INFO update: caf\u00e9 \u2713\n2026-11-27T10:00:01Z INFO update: half");
+
+        LogsCommand.Tail tail = LogsCommand.Tail.read(agentLog(), 5, l -> l.contains(" update: "));
+
+        assertThat(tail.lines()).containsExactly("2026-11-27T10:00:00Z INFO update: caf\u00e9 \u2713");
+        long firstLineBytes = "2026-11-27T10:00:00Z INFO update: caf\u00e9 \u2713\n".getBytes(StandardCharsets.UTF_8).length;
+        assertThat(tail.end()).isEqualTo(firstLineBytes);
+        assertThat(Files.size(agentLog())).isGreaterThan(firstLineBytes);
+    }
+
+    @Test
+    void aLogWithoutAnyCompleteLineHasNoTailAndFollowingStartsAtZero() {
+        append(agentLog(), "2026-11-27T10:00:00Z INFO update: half");
+
+        LogsCommand.Tail tail = LogsCommand.Tail.read(agentLog(), 5, l -> true);
+
+        assertThat(tail.lines()).isEmpty();
+        assertThat(tail.end()).isZero();
+    }
+
+    @Test
+    void theFollowerWaitsWhileTheFileIsMissingAndNoticesARotationToALongerFile() {
+        append(agentLog(), "2026-11-27T10:00:00Z INFO update: old\n");
+        long end = LogsCommand.Tail.read(agentLog(), 5, l -> true).end();
+        List<String> printed = new ArrayList<>();
+        List<Runnable> agentWrites = List.of(
+                () -> move(agentLog(), agentLog().resolveSibling("agent.log.1")), // rotated, not yet recreated
+                () -> { }, // still missing at this poll
+                () -> append(agentLog(), "2026-11-27T10:00:01Z INFO update: a new file, longer than the old one was\n"),
+                () -> { // rotated again, and the new file is longer than the offset read so far
+                    move(agentLog(), agentLog().resolveSibling("agent.log.2"));
+                    append(agentLog(), "2026-11-27T10:00:02Z INFO update: third file " + "x".repeat(200) + "\n");
+                });
+        int[] polls = {0};
+        new LogsCommand.Follower(agentLog(), end, l -> l.contains(" update: "), printed::add, d -> {
+            if (polls[0] < agentWrites.size()) {
+                agentWrites.get(polls[0]).run();
+            }
+            polls[0]++;
+        }, () -> polls[0] > agentWrites.size()).run();
+
+        assertThat(printed).containsExactly(
+                "2026-11-27T10:00:01Z INFO update: a new file, longer than the old one was",
+                "2026-11-27T10:00:02Z INFO update: third file " + "x".repeat(200));
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -201,7 +201,7 @@ class MinisignInteropTest {
         assertThat(prehashed.trustedComment()).matches("timestamp:\\d+\tfile:release\\.json\thashed");
         assertThat(legacy.algorithm()).isEqualTo(MinisignAlgorithm.LEGACY);
         assertThat(legacy.trustedComment()).isEqualTo("custom trusted");
-        assertThat(legacySig.untrustedComment()).isEqualTo("custom untrusted");
+        assertThat(Vectors.untrustedComment(legacySig)).isEqualTo("custom untrusted");
     }
 
     @Test

@@ -7,6 +7,12 @@ import java.nio.charset.StandardCharsets;
 
 /** The public minisign known-answer vectors in src/test/resources/vectors/minisign (see its README). */
 final class Vectors {
+    /** A signature's untrusted comment, as its file's first line carries it. */
+    static String untrustedComment(MinisignSignature sig) {
+        String first = new String(sig.toBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+        return first.substring("untrusted comment: ".length());
+    }
+
     /** The 4 bytes {@code test}, no newline. */
     static final byte[] TEST = bytes("test.txt");
     static final String PK_A_ID = "E7620F1842B4E81F";

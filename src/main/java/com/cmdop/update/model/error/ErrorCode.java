@@ -13,7 +13,6 @@ public enum ErrorCode {
     INVALID_CONFIG(ExitCodes.DATA_ERROR, false),
     VERSION_NOT_FOUND(ExitCodes.DATA_ERROR, false),
     NO_ARTIFACT_FOR_PLATFORM(ExitCodes.DATA_ERROR, false),
-    NOT_INSTALLED(ExitCodes.DATA_ERROR, false),
     ROLLBACK_UNAVAILABLE(ExitCodes.DATA_ERROR, false),
     FEED_UNAVAILABLE(ExitCodes.UNAVAILABLE, true),
     MANIFEST_EXPIRED(ExitCodes.UNAVAILABLE, true),

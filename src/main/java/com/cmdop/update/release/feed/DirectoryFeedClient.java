@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * A feed in a local directory (a path or a file:// URL): a mirror, a mounted share, or the output of
@@ -55,7 +56,9 @@ public final class DirectoryFeedClient implements FeedClient {
                 throw FeedErrors.lengthExceeded(target, maxBytes, "the file has " + size + " bytes");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
-            long read = copy(Channels.newInputStream(channel), out, maxBytes + 1);
+            // reads at most cap + 1 bytes, so a file that grows meanwhile is noticed without reading it all
+            long read = BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel))
+                    .setMaxCount(maxBytes + 1).get().transferTo(out);
             if (read > maxBytes) {
                 throw FeedErrors.lengthExceeded(target, maxBytes, "the file grew while it was read");
             }
@@ -129,21 +132,6 @@ public final class DirectoryFeedClient implements FeedClient {
         return new UpdateException(ErrorCode.FEED_UNAVAILABLE,
                 file + " is not a regular file; check " + FeedLocation.CONFIG_KEY,
                 Map.of("path", file.toString()));
-    }
-
-    /** Copies at most {@code limit} bytes; returns how many were copied. */
-    private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
-        byte[] buffer = new byte[BUFFER];
-        long total = 0;
-        while (total < limit) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total));
-            if (n < 0) {
-                break;
-            }
-            out.write(buffer, 0, n);
-            total += n;
-        }
-        return total;
     }
 
     @Override

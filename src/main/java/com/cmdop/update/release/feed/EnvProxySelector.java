@@ -72,11 +72,6 @@ public final class EnvProxySelector extends ProxySelector {
         return new EnvProxySelector(proxy, source, parseNoProxy(noProxyValue));
     }
 
-    /** No proxy at all. */
-    public static EnvProxySelector direct() {
-        return new EnvProxySelector(null, null, List.of());
-    }
-
     /** The proxy for {@code uri}, or empty when it is reached directly. */
     public Optional<InetSocketAddress> proxyFor(URI uri) {
         if (httpsProxy == null || uri == null || !"https".equalsIgnoreCase(uri.getScheme())) {

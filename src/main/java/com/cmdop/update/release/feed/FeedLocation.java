@@ -198,17 +198,6 @@ public final class FeedLocation {
         return kind;
     }
 
-    /** The value as configured, for messages. */
-    public String original() {
-        return original;
-    }
-
-    /** The base URL (path ends with '/'); only for {@link Kind#HTTP}. */
-    public URI baseUri() {
-        requireKind(Kind.HTTP);
-        return baseUri;
-    }
-
     /** The directory as given (possibly relative, resolved against the working directory); only for {@link Kind#DIRECTORY}. */
     public Path directory() {
         requireKind(Kind.DIRECTORY);

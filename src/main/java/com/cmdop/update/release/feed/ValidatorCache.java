@@ -128,7 +128,7 @@ public final class ValidatorCache {
 
     /** Forgets an entry (for example when the cached bytes no longer verify). */
     public void remove(FeedLocation feed, String relativePath) {
-        Path file = dir.resolve(fileName(key(feed, relativePath)));
+        Path file = fileFor(feed, relativePath);
         try {
             if (Files.deleteIfExists(file)) {
                 forceDirectory();

@@ -121,11 +121,6 @@ public final class Sha256Sums {
         return new Sha256Sums(sorted);
     }
 
-    /** The entries, sorted by name. */
-    public List<Entry> entries() {
-        return entries;
-    }
-
     /** The lowercase hex SHA-256 listed for the bare file name {@code name}. */
     public Optional<String> lookup(String name) {
         return entries.stream().filter(e -> e.name().equals(name)).map(Entry::sha256).findFirst();

@@ -153,6 +153,6 @@ class EnvProxySelectorTest {
 
     @Test
     void selectingForNoUriIsAProgrammingError() {
-        assertThatThrownBy(() -> EnvProxySelector.direct().select(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EnvProxySelector.fromEnvironment(Map.of()).select(null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -36,7 +36,7 @@ class FeedLocationTest {
         FeedLocation feed = FeedLocation.parse(value);
 
         assertThat(feed.kind()).isEqualTo(FeedLocation.Kind.HTTP);
-        assertThat(feed.baseUri()).hasToString(base);
+        assertThat(feed.resolveUri("channels/stable.json")).hasToString(base + "channels/stable.json");
         assertThat(feed.isLoopbackHttp()).isFalse();
     }
 
@@ -131,7 +131,7 @@ class FeedLocationTest {
 
     @Test
     void accessorsOfTheOtherKindAreProgrammingErrors() {
-        assertThatThrownBy(() -> FeedLocation.parse("/srv/feed").baseUri()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> FeedLocation.parse("/srv/feed").resolveUri("channels/stable.json")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> FeedLocation.parse("https://x.example/").directory())
                 .isInstanceOf(IllegalStateException.class);
     }

@@ -68,7 +68,7 @@ class HttpFeedClientTest {
     }
 
     static HttpFeedClient clientFor(String feed, FeedTimeouts timeouts) {
-        return new HttpFeedClient(FeedLocation.parse(feed), timeouts, EnvProxySelector.direct());
+        return new HttpFeedClient(FeedLocation.parse(feed), timeouts, EnvProxySelector.fromEnvironment(Map.of()));
     }
 
     UpdateException fetchFailure(String path, long cap) {

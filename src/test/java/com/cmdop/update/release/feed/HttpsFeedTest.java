@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -102,7 +103,7 @@ class HttpsFeedTest {
 
     @Test
     void aServerWhoseCertificateIsNotInTheSystemTrustStoreIsRefused() {
-        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.direct())) {
+        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.fromEnvironment(Map.of()))) {
             UpdateException e = assertTimeoutPreemptively(HANG_GUARD,
                     () -> failureOf(() -> client.fetch("channels/stable.json", 1024, Validators.NONE)));
 
@@ -113,7 +114,7 @@ class HttpsFeedTest {
 
     @Test
     void aTrustedServerServesTheFile() {
-        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.direct(), trustingTestCert)) {
+        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.fromEnvironment(Map.of()), trustingTestCert)) {
             assertThat(client.fetch("channels/stable.json", 1024, Validators.NONE).bytes()).isEqualTo(MANIFEST);
         }
     }
@@ -121,7 +122,7 @@ class HttpsFeedTest {
     @Test
     void aRedirectFromHttpsToHttpIsRefusedWithoutFollowingIt() {
         int before = plain.connectionsAccepted();
-        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.direct(), trustingTestCert)) {
+        try (HttpFeedClient client = new HttpFeedClient(feed(), RELAXED, EnvProxySelector.fromEnvironment(Map.of()), trustingTestCert)) {
             UpdateException e = assertTimeoutPreemptively(HANG_GUARD,
                     () -> failureOf(() -> client.fetch("channels/downgrade.json", 1024, Validators.NONE)));
 
