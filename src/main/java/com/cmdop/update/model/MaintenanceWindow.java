@@ -84,6 +84,21 @@ public record MaintenanceWindow(Set<DayOfWeek> days, LocalTime start, LocalTime 
         return time.isBefore(end) && dayAllowed(t.getDayOfWeek().minus(1));
     }
 
+    /** {@code from} when the window is open then, else the next moment it opens (within the next week). */
+    public Instant nextOpening(Instant from) {
+        if (isOpen(from)) {
+            return from;
+        }
+        ZonedDateTime t = from.atZone(ZoneOffset.UTC);
+        for (int d = 0; d <= 7; d++) {
+            ZonedDateTime opening = t.toLocalDate().plusDays(d).atTime(start).atZone(ZoneOffset.UTC);
+            if (opening.isAfter(t) && dayAllowed(opening.getDayOfWeek())) {
+                return opening.toInstant();
+            }
+        }
+        throw new IllegalStateException("a window with days and a range opens within a week: " + text);
+    }
+
     private boolean dayAllowed(DayOfWeek d) {
         return days.isEmpty() || days.contains(d);
     }

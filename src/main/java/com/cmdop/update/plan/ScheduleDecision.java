@@ -28,7 +28,8 @@ public final class ScheduleDecision {
             return new Result(false, "next check due at " + next, next);
         }
         if (s.window() != null && !s.window().isOpen(now)) {
-            return new Result(false, "outside the maintenance window " + s.window(), next);
+            // due, but not before the window opens: that is when a check can really happen
+            return new Result(false, "outside the maintenance window " + s.window(), s.window().nextOpening(now));
         }
         return new Result(true, lastCheck == null ? "no check recorded yet" : "interval passed", next);
     }

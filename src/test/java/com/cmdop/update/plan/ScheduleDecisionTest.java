@@ -62,6 +62,28 @@ class ScheduleDecisionTest {
     }
 
     @Test
+    void aCheckDeferredByTheWindowIsNextDueWhenTheWindowOpensNotInThePast() {
+        // issue #10 point 7: status showed next_check in the past after a scheduled run outside the window
+        Settings weekend = AUTO.with(Setting.WINDOW, MaintenanceWindow.parse("Sat,Sun 00:00-06:00"));
+        Instant lastCheck = NOW.minus(Duration.ofDays(2));
+        ScheduleDecision.Result r = ScheduleDecision.decide(weekend, lastCheck, NOW, "m");
+        assertThat(r.due()).isFalse();
+        assertThat(r.nextCheck()).isEqualTo(Instant.parse("2026-11-28T00:00:00Z"));
+    }
+
+    @Test
+    void theNextOpeningOfAWindowIsFoundForEveryShape() {
+        assertThat(MaintenanceWindow.parse("Mon-Fri 02:00-05:00").nextOpening(NOW))
+                .isEqualTo(Instant.parse("2026-11-30T02:00:00Z")); // Friday 10:00 -> Monday 02:00
+        assertThat(MaintenanceWindow.parse("02:00-05:00").nextOpening(NOW)).isEqualTo(Instant.parse("2026-11-28T02:00:00Z"));
+        assertThat(MaintenanceWindow.parse("09:00-11:00").nextOpening(NOW)).as("open now").isEqualTo(NOW);
+        assertThat(MaintenanceWindow.parse("Thu 22:00-12:00").nextOpening(NOW)).as("open since Thursday night")
+                .isEqualTo(NOW);
+        assertThat(MaintenanceWindow.parse("Fri 22:00-02:00").nextOpening(NOW))
+                .isEqualTo(Instant.parse("2026-11-27T22:00:00Z"));
+    }
+
+    @Test
     void windowsThatCrossMidnightOpenOnTheirDayAndCloseTheNextMorning() {
         MaintenanceWindow w = MaintenanceWindow.parse("Fri 22:00-02:00");
         assertThat(w.isOpen(Instant.parse("2026-11-27T23:00:00Z"))).isTrue();  // Friday night
