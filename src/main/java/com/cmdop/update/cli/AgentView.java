@@ -29,7 +29,21 @@ final class AgentView {
         agent.put("installed_verified", s.installedVerified());
         agent.put("previous_version", s.previous() == null ? null : s.previous().version());
         agent.put("previous_expires", s.previous() == null ? null : s.previous().expires().toString());
+        boolean held = machine.settings().hold();
+        agent.put("held", held);
+        agent.put("binary", binary(s, held));
         return s;
+    }
+
+    /**
+     * {@code signed}: the bytes of a signed release; {@code modified}: bytes that match no signed release
+     * (drift: converge reinstalls); {@code custom}: such bytes kept on purpose by a hold; null: none known.
+     */
+    static String binary(InstallStatus s, boolean held) {
+        if (s.installedVerified() == null) {
+            return null;
+        }
+        return s.installedVerified() ? "signed" : held ? "custom" : "modified";
     }
 
     static List<Map<String, Object>> quarantined(InstallStatus s) {

@@ -34,14 +34,14 @@ import picocli.CommandLine.Option;
         synopsisHeading = "%nUsage: ",
         customSynopsis = {
             "cmdop-update [--check | --version V | --rollback | --verify FILE]",
-            "       [--channel C] [--auto on|off] [--interval D] [--pin V | --unpin]",
+            "       [--channel C] [--auto on|off] [--interval D] [--pin V | --unpin] [--hold | --unhold]",
             "       [GLOBAL OPTIONS]",
             "       cmdop-update COMMAND [OPTIONS]  (status, converge, logs, release, demo)"},
         description = {
             "",
             "Without flags: check the feed and install the newest version of the channel if it is newer "
                     + "(never a downgrade; respects the pin and quarantined versions).",
-            "Settings flags (--channel, --auto, --interval, --pin, --unpin) edit the settings file, keeping "
+            "Settings flags (--channel, --auto, --interval, --pin, --unpin, --hold, --unhold) edit the settings file, keeping "
                     + "its comments, and go through the same plan -> execute path as 'converge'."},
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
@@ -53,6 +53,7 @@ import picocli.CommandLine.Option;
             "  cmdop-update --auto on --interval 24h  check and install once a day",
             "  cmdop-update --pin v1.2.3              pin to v1.2.3 and install it",
             "  cmdop-update --unpin                   follow the channel again",
+            "  cmdop-update --hold                    keep this (custom) binary, never replace it",
             "  cmdop-update --rollback                back to the previous binary (kept 7 d)",
             "  cmdop-update status --json             settings, versions, schedule as JSON",
             "  cmdop-update converge --state f.yaml   converge to a desired state",
@@ -91,6 +92,13 @@ public final class RootCommand extends BaseCommand {
 
     @Option(names = "--unpin", description = "Remove the pin; the machine follows its channel again.")
     boolean unpin;
+
+    @Option(names = "--hold", description = "Keep whatever agent binary is installed (a fork or a custom build): "
+            + "never replace it automatically, like apt-mark hold.")
+    boolean hold;
+
+    @Option(names = "--unhold", description = "Remove the hold; the machine follows its channel (or pin) again.")
+    boolean unhold;
 
     @Option(names = "--rollback", description = "Swap back to the cached previous binary, restart, check the heartbeat.")
     boolean rollback;
@@ -138,7 +146,8 @@ public final class RootCommand extends BaseCommand {
     /** The settings flags given (they combine), by command name. */
     private List<String> settingFlags() {
         return given(Map.of("channel", channel != null, "auto", auto != null, "interval", interval != null,
-                "pin", pin != null, "unpin", unpin), "channel", "auto", "interval", "pin", "unpin");
+                "pin", pin != null, "unpin", unpin, "hold", hold, "unhold", unhold), "channel", "auto", "interval",
+                "pin", "unpin", "hold", "unhold");
     }
 
     private static List<String> given(Map<String, Boolean> flags, String... order) {
@@ -214,6 +223,9 @@ public final class RootCommand extends BaseCommand {
         if (unpin) {
             desired.put(Setting.PIN, null);
         }
+        if (hold || unhold) {
+            desired.put(Setting.HOLD, hold);
+        }
         return desired;
     }
 
@@ -255,6 +267,13 @@ public final class RootCommand extends BaseCommand {
     private void validateCombination() {
         if (pin != null && unpin) {
             throw usage("--pin and --unpin conflict: give one of them");
+        }
+        if (hold && unhold) {
+            throw usage("--hold and --unhold conflict: give one of them");
+        }
+        if (hold && pin != null) {
+            throw usage("--hold and --pin conflict: a pin installs exactly that version, a hold keeps whatever is "
+                    + "installed; give one of them");
         }
         if (sums != null && verify == null) {
             throw usage("--sums goes with --verify FILE");

@@ -48,8 +48,8 @@ public final class StatusCommand extends BaseCommand {
         StatusReader.Status st = new StatusReader(ctx).read(openMachine());
         Settings s = st.settings();
         AgentView.fill(report, st.machine());
-        report.msg(summary(s, st.install())).inSync(!st.modified());
-        if (st.modified()) {
+        report.msg(summary(s, st.install())).inSync(!st.modified() || s.hold());
+        if (st.modified() && !s.hold()) {
             report.status(Report.DRIFT).warn(st.machine().paths().installPath(s) + " no longer matches the signed "
                     + st.installedVersion() + " that was installed (replaced by hand?); run 'cmdop-update --version "
                     + st.installedVersion() + "' to reinstall it");
@@ -71,6 +71,7 @@ public final class StatusCommand extends BaseCommand {
                 : install.installedVersion() + (Boolean.TRUE.equals(install.installedVerified()) ? " (verified)"
                         : Boolean.FALSE.equals(install.installedVerified()) ? " (NOT verified)" : "");
         return "channel " + s.channel() + (s.pin() == null ? "" : ", pinned to " + s.pin())
+                + (s.hold() ? ", held (the installed binary is kept)" : "")
                 + ", auto-update " + (s.auto() ? "on every " + Setting.INTERVAL.toJson(s.interval()) : "off")
                 + "; installed " + installed
                 + (install.previous() == null ? "" : "; previous " + install.previous().version() + " kept until "

@@ -1,7 +1,7 @@
 package com.cmdop.update.exec;
 
 import com.cmdop.update.install.Quarantine;
-import com.cmdop.update.install.Retention;
+import com.cmdop.update.install.InstallStatus;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.plan.ActualState;
 import com.cmdop.update.schedule.SchedulerEntry;
@@ -17,12 +17,21 @@ final class MachineFacts {
 
     static ActualState read(Machine machine, SchedulerEntry scheduler) {
         Path data = machine.paths().dataDir(machine.settings());
-        Version previous = Retention.previous(data).map(p -> Version.isValid(p.version())
-                ? Version.parse(p.version()) : null).orElse(null);
-        Set<Version> quarantined = Quarantine.load(data).list().stream().map(Quarantine.Entry::version)
+        InstallStatus install = InstallStatus.read(machine.paths().installPath(machine.settings()), data);
+        Version previous = install.previous() != null && Version.isValid(install.previous().version())
+                ? Version.parse(install.previous().version()) : null;
+        Set<Version> quarantined = install.quarantined().stream().map(Quarantine.Entry::version)
                 .collect(Collectors.toSet());
-        return new ActualState(machine.settings(), scheduler.state(), installedVersion(machine), previous,
-                quarantined, null);
+        return new ActualState(machine.settings(), scheduler.state(), installedVersion(machine), binary(install),
+                previous, quarantined, null);
+    }
+
+    /** Signed bytes as recorded, bytes that match no signed checksum, or nothing known installed. */
+    static ActualState.Binary binary(InstallStatus install) {
+        if (install.installedVerified() == null) {
+            return ActualState.Binary.NONE;
+        }
+        return install.installedVerified() ? ActualState.Binary.SIGNED : ActualState.Binary.MODIFIED;
     }
 
     static Version installedVersion(Machine machine) {

@@ -54,6 +54,11 @@ final class Adoption {
             return null;
         }
         String version = probeVersion(bin, env);
+        if (InstallState.UNKNOWN.equals(version) && recorded != null) {
+            // replaced by hand with something that does not say its version: it stands in for the version the
+            // tool installed, unsigned, so converge can put the signed bytes of that version back
+            version = recorded.version();
+        }
         state.setInstalled(version, sha, false, env.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         state.save();
         String msg = recorded == null

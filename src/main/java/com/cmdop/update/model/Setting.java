@@ -22,6 +22,8 @@ public final class Setting<T> {
     public static final Setting<String> FEED = managed("feed", ValueTypes.FEED_OR_NONE, null, false);
     public static final Setting<List<String>> TRUSTED_KEYS = managed("trusted_keys", ValueTypes.PUBLIC_KEYS, List.of(),
             false);
+    /** Keep whatever agent binary is installed (a fork, a custom build): never replace it automatically. */
+    public static final Setting<Boolean> HOLD = managed("hold", ValueTypes.ON_OFF, false, false);
     public static final Setting<String> INSTALL_PATH = local("install_path", ValueTypes.path("/usr/local/bin/cmdop"),
             "/usr/local/bin/cmdop");
     public static final Setting<Duration> CACHE_TTL = local("cache_ttl", ValueTypes.duration("1h", "365d"),
@@ -40,7 +42,7 @@ public final class Setting<T> {
             ValueTypes.duration("1s", "10m"), Duration.ofSeconds(30));
 
     /** Every setting, in the order they are shown. */
-    public static final List<Setting<?>> ALL = List.of(CHANNEL, AUTO, INTERVAL, PIN, WINDOW, FEED, TRUSTED_KEYS,
+    public static final List<Setting<?>> ALL = List.of(CHANNEL, AUTO, INTERVAL, PIN, HOLD, WINDOW, FEED, TRUSTED_KEYS,
             INSTALL_PATH, CACHE_TTL, DATA_DIR, LOG_FILE, AUDIT_FILE, RESTART, HEARTBEAT_FILE, HEARTBEAT_TIMEOUT);
 
     /** The settings a desired state may manage, in the order they are shown. */

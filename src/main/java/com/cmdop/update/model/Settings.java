@@ -67,6 +67,10 @@ public final class Settings {
         return get(Setting.PIN);
     }
 
+    public boolean hold() {
+        return get(Setting.HOLD);
+    }
+
     public MaintenanceWindow window() {
         return get(Setting.WINDOW);
     }

@@ -33,6 +33,31 @@ public final class Version implements Comparable<Version> {
         this.text = text;
     }
 
+    /** Parses a version; throws {@link IllegalArgumentException} with a message fit for the user. */
+    public static Version parse(String input) {
+        if (input == null || input.isBlank()) {
+            throw new IllegalArgumentException("a version is required, such as v1.2.3");
+        }
+        String s = input.strip();
+        Matcher m = s.length() <= MAX_LENGTH ? SEMVER.matcher(s) : null;
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("'" + abbreviate(s) + "' is not a version: expected v + SemVer "
+                    + "such as v1.2.3 or v1.3.0-beta.2");
+        }
+        List<String> pre = m.group(4) == null ? List.of() : List.of(m.group(4).split("\\."));
+        String canonical = s.startsWith("v") ? s : "v" + s;
+        return new Version(new BigInteger(m.group(1)), new BigInteger(m.group(2)), new BigInteger(m.group(3)),
+                pre, canonical);
+    }
+
+    public static boolean isValid(String input) {
+        try {
+            parse(input);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 
     public boolean isNewerThan(Version other) {
         return compareTo(other) > 0;

@@ -71,6 +71,9 @@ public sealed interface Action permits Action.SetSetting, Action.InstallSchedule
 
         @Override
         public String message() {
+            if (version.equals(from)) {
+                return "reinstall the signed " + version + " (the installed binary matches no signed release)";
+            }
             return "install " + version + (from == null ? "" : " (was " + from + ")");
         }
     }

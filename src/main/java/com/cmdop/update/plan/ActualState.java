@@ -11,13 +11,24 @@ import java.util.Set;
  *
  * @param scheduler        whether the scheduler entry exists and matches what would be written
  * @param installedVersion the agent version known to be installed, or null if unknown / none
+ * @param binary           whether install_path still holds signed bytes
  * @param previousVersion  the cached rollback target, or null
  * @param quarantined      versions not to install automatically
  * @param feed             what the feed says, verified; null when it was not consulted (offline, or not needed)
  */
-public record ActualState(Settings settings, SchedulerState scheduler, Version installedVersion,
+public record ActualState(Settings settings, SchedulerState scheduler, Version installedVersion, Binary binary,
         Version previousVersion, Set<Version> quarantined, FeedFacts feed) {
     public enum SchedulerState { ABSENT, CURRENT, STALE }
+
+    /** What the binary at install_path is, as far as the tool knows. */
+    public enum Binary {
+        /** Nothing known installed. */
+        NONE,
+        /** The bytes of a signed release, as installed and recorded. */
+        SIGNED,
+        /** Bytes that match no signed checksum the tool knows: replaced or changed by hand, or found unsigned. */
+        MODIFIED
+    }
 
     /**
      * The channel's newest release as the signed feed names it.
@@ -38,10 +49,15 @@ public record ActualState(Settings settings, SchedulerState scheduler, Version i
 
     /** The machine without feed knowledge, no cached previous version and nothing quarantined. */
     public ActualState(Settings settings, SchedulerState scheduler, Version installedVersion) {
-        this(settings, scheduler, installedVersion, null, Set.of(), null);
+        this(settings, scheduler, installedVersion, installedVersion == null ? Binary.NONE : Binary.SIGNED, null,
+                Set.of(), null);
     }
 
     public ActualState withFeed(FeedFacts facts) {
-        return new ActualState(settings, scheduler, installedVersion, previousVersion, quarantined, facts);
+        return new ActualState(settings, scheduler, installedVersion, binary, previousVersion, quarantined, facts);
+    }
+
+    public ActualState withBinary(Binary b) {
+        return new ActualState(settings, scheduler, installedVersion, b, previousVersion, quarantined, feed);
     }
 }

@@ -8,6 +8,7 @@ import com.cmdop.update.model.Version;
 import com.cmdop.update.model.VersionIntent;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.plan.ActualState.SchedulerState;
 import java.util.ArrayList;
@@ -51,11 +52,25 @@ public final class Planner {
                 after = after.withRaw(setting, wanted);
             }
         }
+        if (after.hold() && after.pin() != null) {
+            throw new UpdateException(ErrorCode.USAGE, "hold and pin conflict: a pin installs exactly " + after.pin()
+                    + ", a hold keeps whatever binary is installed; unpin (--unpin, pin: null) to hold, or unhold "
+                    + "(--unhold, hold: false) to pin", Map.of("field", "hold"));
+        }
         if (desired.manages(Setting.AUTO)) {
             planScheduler(after.auto(), actual.scheduler(), drift, actions);
         }
         List<String> notes = new ArrayList<>();
         Version target = planVersion(desired, actual, after, drift, actions, notes);
+        if (desired.intent() instanceof VersionIntent.Rollback && after.pin() != null && !after.pin().equals(target)) {
+            // else the next converge or update would reinstall the version just rolled back from
+            drift.add(new Drift("pin", after.pin().toString(), target.toString()));
+            actions.add(new Action.SetSetting(Setting.PIN, after.pin(), target));
+            notes.add("pinned to " + after.pin() + ": the pin moves to " + target + " with the rollback, so the "
+                    + "next run does not reinstall " + after.pin());
+            after = after.with(Setting.PIN, target);
+        }
+        planRepair(desired, actual, after, drift, actions, notes);
         drift.sort(Comparator.comparing(Drift::setting));
         return new Plan(drift, actions, after, notes, target, advisories(actual, after));
     }
@@ -94,6 +109,10 @@ public final class Planner {
             }
         } else if (intent instanceof VersionIntent.Exact exact) {
             target = exact.version();
+        } else if (intent instanceof VersionIntent.Latest && after.hold()) {
+            notes.add("held: the installed binary is kept and never replaced automatically (hold: true); "
+                    + "'cmdop-update --unhold' follows the channel again");
+            return installed;
         } else if (intent instanceof VersionIntent.Latest && feed != null) {
             Version head = feed.channelHead();
             boolean newer = installed == null || head.isNewerThan(installed);
@@ -112,6 +131,31 @@ public final class Planner {
             addVersionChange(installed, target, drift, actions, false);
         }
         return target;
+    }
+
+    /**
+     * A binary that matches no signed checksum (replaced or changed by hand) is drift {@code binary}, and a
+     * converge or update reinstalls the signed bytes of its version, unless the machine is held (a fork is
+     * kept on purpose) or this run installs another version anyway.
+     */
+    private static void planRepair(DesiredState desired, ActualState actual, Settings after, List<Drift> drift,
+            List<Action> actions, List<String> notes) {
+        VersionIntent intent = desired.intent();
+        boolean converges = intent instanceof VersionIntent.None || intent instanceof VersionIntent.Latest;
+        if (actual.binary() != ActualState.Binary.MODIFIED || after.hold() || !converges) {
+            return;
+        }
+        drift.add(new Drift("binary", "modified", "signed"));
+        if (actions.stream().anyMatch(a -> a instanceof Action.InstallVersion)) {
+            return;
+        }
+        Version installed = actual.installedVersion();
+        if (installed == null) {
+            notes.add("the agent binary matches no signed release and its version is unknown, so there is nothing "
+                    + "to reinstall: install a signed version with --version V, or keep it with --hold");
+            return;
+        }
+        actions.add(new Action.InstallVersion(installed, installed));
     }
 
     /** The advisories of the channel's release that affect this machine: its pin, else its installed version. */

@@ -20,6 +20,9 @@ public final class ScheduleDecision {
         if (!s.auto()) {
             return new Result(false, "auto-update is off", null);
         }
+        if (s.hold()) {
+            return new Result(false, "held: the installed binary is kept (hold: true)", null);
+        }
         if (s.pin() != null) {
             return new Result(false, "pinned to " + s.pin() + " (pinned machines ignore the channel's cadence)", null);
         }

@@ -79,6 +79,49 @@ class LifecycleInProcessTest {
     }
 
     @Test
+    void aHandReplacedBinaryIsDriftThatConvergeRepairs() throws IOException {
+        assertThat(run().exit()).isZero();
+        Files.writeString(agent(), "#!/bin/sh\necho replaced by hand\n");
+
+        Cli.Result check = cli.runWithStdin("channel: stable\n", "--root", root.toString(), "--json", "converge",
+                "--state", "-", "--check", "--detailed-exitcode");
+        assertThat(check.exit()).as(check.toString()).isEqualTo(2);
+        assertThat(check.json().path("drift").toString()).contains("\"setting\":\"binary\"")
+                .contains("\"before\":\"modified\"");
+        assertThat(check.json().path("agent").path("binary").asText()).isEqualTo("modified");
+
+        Cli.Result repair = cli.runWithStdin("channel: stable\n", "--root", root.toString(), "--json", "converge",
+                "--state", "-");
+        assertThat(repair.exit()).as(repair.toString()).isZero();
+        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        assertThat(repair.json().path("agent").path("binary").asText()).isEqualTo("signed");
+        assertThat(repair.json().path("actions").findValuesAsText("message"))
+                .anyMatch(m -> m.contains("replaced outside cmdop-update"))
+                .anyMatch(m -> m.contains("reinstall the signed v1.0.0"));
+    }
+
+    @Test
+    void aHeldMachineKeepsItsCustomBinaryThroughConvergeAndUpdates() throws IOException {
+        assertThat(run().exit()).isZero();
+        assertThat(run("--hold").exit()).isZero();
+        byte[] fork = "#!/bin/sh\necho cmdop v1.0.0-acme.1\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(agent(), fork);
+        feed.point(Channel.STABLE, "v1.1.0");
+
+        Cli.Result converge = cli.runWithStdin("hold: true\nchannel: stable\n", "--root", root.toString(), "--json",
+                "converge", "--state", "-", "--detailed-exitcode");
+        assertThat(converge.exit()).as(converge.toString()).isZero();
+        Cli.Result update = run();
+        assertThat(update.exit()).as(update.toString()).isZero();
+        assertThat(update.json().path("warnings").toString()).contains("held");
+        assertThat(Files.readAllBytes(agent())).isEqualTo(fork);
+        Cli.Result status = run("status");
+        assertThat(status.json().path("agent").path("held").asBoolean()).isTrue();
+        assertThat(status.json().path("agent").path("binary").asText()).isEqualTo("custom");
+        assertThat(run("--hold", "--pin", "v1.1.0").exit()).isEqualTo(64);
+    }
+
+    @Test
     void aScheduledRunThatIsNotDueReadsNoFeedAndWritesNothing() throws IOException {
         writeConfig("update:\n  auto: true\n  feed: " + root.resolve("no-such-feed") + "\n  trusted_keys:\n    - "
                 + feed.publicKey() + "\n");

@@ -87,6 +87,8 @@ class PlannerTest {
                         List.of(), List.of()),
                 Arguments.of("a feed", desired(Setting.FEED, "https://releases.example.com/cmdop"),
                         actual(DEFAULTS, SchedulerState.ABSENT, null), List.of("feed"), List.of("set-feed")),
+                Arguments.of("hold", desired(Setting.HOLD, true), actual(DEFAULTS, SchedulerState.ABSENT, V123),
+                        List.of("hold"), List.of("set-hold")),
                 Arguments.of("trusted keys are a set", desired(Setting.TRUSTED_KEYS, List.of("b", "a")),
                         actual(DEFAULTS.with(Setting.TRUSTED_KEYS, List.of("a", "b")), SchedulerState.ABSENT, null),
                         List.of(), List.of()));
@@ -131,7 +133,8 @@ class PlannerTest {
 
     private static ActualState state(Settings s, Version installed, Version previous, Version head,
             Set<Version> quarantined) {
-        return new ActualState(s, SchedulerState.ABSENT, installed, previous, quarantined,
+        return new ActualState(s, SchedulerState.ABSENT, installed,
+                installed == null ? ActualState.Binary.NONE : ActualState.Binary.SIGNED, previous, quarantined,
                 head == null ? null : new ActualState.FeedFacts(head, true, "linux-amd64", ADVISORIES));
     }
 
@@ -182,9 +185,76 @@ class PlannerTest {
         }
     }
 
+    private static final Settings HELD = DEFAULTS.with(Setting.HOLD, true);
+
+    @Test
+    void aHeldMachineIsNotUpdatedAndSaysWhy() {
+        Plan plan = Planner.plan(desired().withIntent(VersionIntent.LATEST), state(HELD, V123, null, V124, Set.of()));
+        assertThat(plan.actions()).isEmpty();
+        assertThat(plan.notes()).singleElement().asString().contains("held").contains("--unhold");
+    }
+
+    @Test
+    void anExplicitVersionStillInstallsOnAHeldMachine() {
+        Plan plan = Planner.plan(desired().withIntent(new VersionIntent.Exact(V124)), state(HELD, V123, null, null,
+                Set.of()));
+        assertThat(plan.actions()).extracting(Action::id).containsExactly("install-version");
+    }
+
+    @Test
+    void holdWithAPinIsAUsageError() {
+        assertThatThrownBy(() -> Planner.plan(desired(Setting.HOLD, true), actual(DEFAULTS.with(Setting.PIN, V123),
+                SchedulerState.ABSENT, V123)))
+                .isInstanceOfSatisfying(UpdateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .hasMessageContaining("--unpin");
+    }
+
+    @Test
+    void aModifiedBinaryIsDriftAndConvergeReinstallsTheSignedVersion() {
+        ActualState modified = actual(DEFAULTS, SchedulerState.ABSENT, V123).withBinary(ActualState.Binary.MODIFIED);
+        Plan plan = Planner.plan(desired(Setting.CHANNEL, Channel.STABLE), modified);
+        assertThat(plan.drift()).containsExactly(new Drift("binary", "modified", "signed"));
+        assertThat(plan.actions()).containsExactly(new Action.InstallVersion(V123, V123));
+    }
+
+    @Test
+    void aModifiedBinaryOnAHeldMachineIsKept() {
+        ActualState modified = actual(HELD, SchedulerState.ABSENT, V123).withBinary(ActualState.Binary.MODIFIED);
+        assertThat(Planner.plan(desired(Setting.HOLD, true), modified).inSync()).isTrue();
+        assertThat(Planner.plan(desired().withIntent(VersionIntent.LATEST), modified).actions()).isEmpty();
+    }
+
+    @Test
+    void aModifiedBinaryOfUnknownVersionIsDriftThatSaysWhatToDo() {
+        ActualState modified = actual(DEFAULTS, SchedulerState.ABSENT, null).withBinary(ActualState.Binary.MODIFIED);
+        Plan plan = Planner.plan(desired(Setting.CHANNEL, Channel.STABLE), modified);
+        assertThat(plan.drift()).containsExactly(new Drift("binary", "modified", "signed"));
+        assertThat(plan.actions()).isEmpty();
+        assertThat(plan.notes()).singleElement().asString().contains("--version V").contains("hold");
+    }
+
+    @Test
+    void aPinnedVersionInstalledOverAModifiedBinaryIsOneInstall() {
+        ActualState modified = actual(DEFAULTS, SchedulerState.ABSENT, V124).withBinary(ActualState.Binary.MODIFIED);
+        Plan plan = Planner.plan(desired(Setting.PIN, V123), modified);
+        assertThat(plan.actions()).extracting(Action::id).containsExactly("set-pin", "install-version");
+        assertThat(plan.drift()).extracting(Drift::setting).containsExactly("binary", "pin", "version");
+    }
+
+    @Test
+    void aRollbackOnAPinnedMachineMovesThePinAndSaysSo() {
+        Settings pinned = DEFAULTS.with(Setting.PIN, V124);
+        Plan plan = Planner.plan(desired().withIntent(VersionIntent.ROLLBACK), state(pinned, V124, V123, null, Set.of()));
+        assertThat(plan.actions()).containsExactly(new Action.Rollback(V124, V123),
+                new Action.SetSetting(Setting.PIN, V124, V123));
+        assertThat(plan.after().pin()).isEqualTo(V123);
+        assertThat(plan.notes()).singleElement().asString().contains("pin moves to v1.2.3");
+    }
+
     @Test
     void aReleaseWithoutThisPlatformIsNoted() {
-        ActualState noArtifact = new ActualState(DEFAULTS, SchedulerState.ABSENT, V123, null, Set.of(),
+        ActualState noArtifact = new ActualState(DEFAULTS, SchedulerState.ABSENT, V123, ActualState.Binary.SIGNED,
+                null, Set.of(),
                 new ActualState.FeedFacts(V124, false, "linux-riscv64", List.of()));
         Plan plan = Planner.plan(desired().withIntent(VersionIntent.LATEST), noArtifact);
         assertThat(plan.notes()).singleElement().asString().contains("no artifact").contains("linux-riscv64");
