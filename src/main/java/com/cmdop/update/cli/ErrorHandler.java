@@ -1,6 +1,8 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.exec.AppContext;
+import com.cmdop.update.io.SafeText;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import java.util.List;
@@ -57,9 +59,10 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (json) {
             Report r = (started != null ? started : new Report(command, ctx.clock().instant(), System.nanoTime()))
                     .error(error).inSync(false).changed(false).checkMode(checkMode).msg(error.getMessage());
+            EventLog.warningsOf(error).forEach(r::warn); // a refusal the log could not record
             Output.json(ctx.out(), r.toMap(exit));
         }
-        ctx.err().println("cmdop-update: error: " + error.getMessage() + " [" + error.code() + "]");
+        ctx.err().println("cmdop-update: error: " + SafeText.escape(error.getMessage()) + " [" + error.code() + "]");
         if (trace != null) {
             trace.printStackTrace(ctx.err());
         }

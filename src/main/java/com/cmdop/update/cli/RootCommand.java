@@ -1,5 +1,6 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.exec.BinaryVerification;
@@ -192,19 +193,19 @@ public final class RootCommand extends BaseCommand {
         Path file = absolute(verify);
         Path beside = file.resolveSibling(Sha256Sums.FILE_NAME);
         String runId = RunIds.next();
-        BinaryVerification verification = new BinaryVerification(FeedSession.verifier(machine),
-                FeedSession.tamperLog(machine, ctx.clock(), RunRequest.CLI, runId));
+        EventLog events = FeedSession.events(machine, ctx.clock(), RunRequest.CLI, runId, ctx.err());
+        BinaryVerification verification = new BinaryVerification(FeedSession.verifier(machine), events);
         BinaryVerification.Verified v;
         if (sums != null || Files.isRegularFile(beside)) {
             Path s = sums != null ? absolute(sums) : beside;
             v = verification.verify(file, List.of(() -> BinaryVerification.fromFile(s)));
         } else {
-            SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), ctx.clock().instant(), RunRequest.CLI,
-                    runId, ctx.feedTimeouts());
+            SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock().instant(), events, ctx.feedTimeouts());
             try (FeedClient client = feed.client()) {
                 v = verification.verify(file, feedCandidates(machine, feed, file));
             }
         }
+        events.drainWarnings().forEach(report::warn);
         report.put("verified", Report.orderedMap("file", v.file(), "sha256", v.sha256(), "name", v.entry(),
                 "version", v.version(), "platform", v.platform(), "key_id", v.keyId(), "sums", v.sums()));
         report.msg(v.file() + " is " + (v.version() == null ? v.entry() : "cmdop " + v.version() + " for "
@@ -299,8 +300,8 @@ public final class RootCommand extends BaseCommand {
         Machine machine = openMachine();
         Instant now = ctx.clock().instant();
         Version installed = StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
-        SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), now, RunRequest.CLI, RunIds.next(),
-                ctx.feedTimeouts());
+        EventLog events = FeedSession.events(machine, ctx.clock(), RunRequest.CLI, RunIds.next(), ctx.err());
+        SignedFeed feed = FeedSession.open(machine, ctx.env(), now, events, ctx.feedTimeouts());
         try (FeedClient ignored = feed.client()) {
             InstallStatus install = AgentView.read(machine);
             Set<Version> quarantined = install.quarantined().stream().map(Quarantine.Entry::version)
@@ -309,6 +310,7 @@ public final class RootCommand extends BaseCommand {
                     Platform.current());
             CheckReports.fill(report, machine.settings(), r);
             report.put("quarantined", AgentView.quarantined(install));
+            events.drainWarnings().forEach(report::warn);
         }
     }
 

@@ -1,7 +1,6 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.install.InstallEnv;
 import com.cmdop.update.install.Quarantine;
 import com.cmdop.update.install.Recovery;
@@ -54,8 +53,9 @@ public final class Converger {
     public RunOutcome run(Machine machine, RunRequest request) {
         Instant now = ctx.clock().instant(); // fixed for the run: manifest expiry is judged against it
         String runId = RunIds.next();
-        try (FeedHandle feed = new FeedHandle(machine, converged(machine.settings(), request), ctx.env(), ctx.clock(),
-                now, request.actor(), runId, ctx.feedTimeouts())) {
+        EventLog events = FeedSession.events(machine, ctx.clock(), request.actor(), runId, ctx.err());
+        try (FeedHandle feed = new FeedHandle(machine, converged(machine.settings(), request), ctx.env(), now, events,
+                ctx.feedTimeouts())) {
             Version head = wantsChannelHead(machine, request) ? feed.channelHead() : null;
             Plan plan = Planner.plan(request.desired(), actual(machine, head));
             boolean interrupted = Recovery.isNeeded(machine.paths().installPath(machine.settings()),
@@ -65,22 +65,21 @@ public final class Converger {
                 List<ActionResult> planned = plan.actions().stream()
                         .map(a -> new ActionResult(a.id(), ActionResult.PLANNED, a.message())).toList();
                 Version installed = installedVersion(machine);
-                return new RunOutcome(plan, planned, plan.notes(), machine.settings(), plan.after(), installed,
+                List<String> notes = new java.util.ArrayList<>(plan.notes());
+                notes.addAll(events.drainWarnings());
+                return new RunOutcome(plan, planned, notes, machine.settings(), plan.after(), installed,
                         plannedVersion(plan, installed), head, !plan.actions().isEmpty());
             }
             prepareInstalls(plan, feed, request);
             try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait())) {
                 Machine current = machine.reload();
-                AgentLog agentLog = new AgentLog(current.paths().agentLog(current.settings()), ctx.clock());
-                AuditLog auditLog = new AuditLog(current.paths().auditLog(current.settings()), ctx.clock(),
-                        request.actor(), runId);
-                InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), agentLog, auditLog, progress);
+                InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), events, progress);
                 // a run interrupted by a crash is finished or undone before anything new is planned
                 RecoveryResult recovered = new Recovery(env).recover();
                 Plan fresh = Planner.plan(request.desired(), actual(current, head));
                 prepareInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
-                Executor executor = new Executor(current, schedulerFor.apply(current), agentLog, auditLog,
-                        ctx.clock(), new VersionChanges(feed, env, Platform.current()));
+                Executor executor = new Executor(current, schedulerFor.apply(current), events, ctx.clock(),
+                        new VersionChanges(feed, env, Platform.current()));
                 return executor.execute(fresh, request, recovered, head);
             }
         }

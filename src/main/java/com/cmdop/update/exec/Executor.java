@@ -1,7 +1,6 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.install.InstallResult;
 import com.cmdop.update.install.RecoveryResult;
 import com.cmdop.update.plan.Action;
@@ -28,17 +27,14 @@ import java.util.Map;
 final class Executor {
     private final Machine machine;
     private final SchedulerEntry scheduler;
-    private final AgentLog agentLog;
-    private final AuditLog auditLog;
+    private final EventLog events;
     private final Clock clock;
     private final VersionChanges versions;
 
-    Executor(Machine machine, SchedulerEntry scheduler, AgentLog agentLog, AuditLog auditLog, Clock clock,
-            VersionChanges versions) {
+    Executor(Machine machine, SchedulerEntry scheduler, EventLog events, Clock clock, VersionChanges versions) {
         this.machine = machine;
         this.scheduler = scheduler;
-        this.agentLog = agentLog;
-        this.auditLog = auditLog;
+        this.events = events;
         this.clock = clock;
         this.versions = versions;
     }
@@ -108,6 +104,7 @@ final class Executor {
         if (changed) {
             recordLastChange(request, results);
         }
+        warnings.addAll(events.drainWarnings()); // log writes that failed: warnings, never a different exit
         Version after = Converger.installedVersion(machine);
         return new RunOutcome(plan, results, warnings, machine.settings(), plan.after(), installed, after, head,
                 changed);
@@ -118,8 +115,8 @@ final class Executor {
     }
 
     private void logApplied(Action action, Object from, Object to, String channel) {
-        agentLog.info(action.message());
-        auditLog.record(AuditLog.Event.of(action.id(), ActionResult.APPLIED, from, to, channel));
+        events.record(EventLog.Level.INFO, action.message(), EventLog.Event.of(action.id(), ActionResult.APPLIED, from, to,
+                channel));
     }
 
     private void recordLastChange(RunRequest request, List<ActionResult> results) {

@@ -1,6 +1,6 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.audit.AgentLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,11 +26,9 @@ final class Adoption {
             "(?<![0-9A-Za-z.])v?(\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?)");
 
     private final InstallEnv env;
-    private final InstallLog log;
 
-    Adoption(InstallEnv env, InstallLog log) {
+    Adoption(InstallEnv env) {
         this.env = env;
-        this.log = log;
     }
 
     /** Returns what it did, or null when state.json already matched install_path. */
@@ -47,7 +45,7 @@ final class Adoption {
             state.save();
             String msg = "install_path " + bin + " no longer exists (state.json said " + recorded.version()
                     + "); recorded as not installed";
-            log.step(AgentLog.Level.WARN, "adopt", "applied", recorded.version(), null, "missing", null, null, msg);
+            env.step(EventLog.Level.WARN, "adopt", "applied", recorded.version(), null, "missing", null, null, msg);
             return msg;
         }
         if (recorded != null && recorded.sha256().equals(sha)) {
@@ -60,7 +58,7 @@ final class Adoption {
                 ? "adopted the binary found at " + bin + ": " + version + " (sha256 " + sha + ")"
                 : "install_path " + bin + " was replaced outside cmdop-update (state.json said " + recorded.version()
                         + "); adopted it: " + version + " (sha256 " + sha + ")";
-        log.step(recorded == null ? AgentLog.Level.INFO : AgentLog.Level.WARN, "adopt", "applied",
+        env.step(recorded == null ? EventLog.Level.INFO : EventLog.Level.WARN, "adopt", "applied",
                 recorded == null ? null : recorded.version(), version, recorded == null ? "found" : "replaced", sha,
                 null, msg);
         return msg;

@@ -1,6 +1,6 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.audit.AgentLog;
+import com.cmdop.update.audit.EventLog;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,12 +18,10 @@ import java.util.Set;
  */
 public final class Retention {
     private final InstallEnv env;
-    private final InstallLog log;
     private final BinaryCache cache;
 
-    Retention(InstallEnv env, InstallLog log) {
+    Retention(InstallEnv env) {
         this.env = env;
-        this.log = log;
         this.cache = new BinaryCache(env.versionsDir());
     }
 
@@ -51,7 +49,7 @@ public final class Retention {
             cache.delete(prev.cache());
             String msg = "purged the cached previous binary " + prev.version() + " (replaced " + prev.replacedAt()
                     + ", kept for cache_ttl until " + prev.expires() + ")";
-            log.step(AgentLog.Level.INFO, "purge", "applied", prev.version(), null, "expired", prev.sha256(), null, msg);
+            env.step(EventLog.Level.INFO, "purge", "applied", prev.version(), null, "expired", prev.sha256(), null, msg);
             done.add(msg);
             prev = null;
         }
@@ -68,7 +66,7 @@ public final class Retention {
             String why = complete ? "unused" : "incomplete";
             String msg = "removed the cache entry versions/" + name + (complete ? " (not the rollback target)"
                     : " (left incomplete by an interrupted copy)");
-            log.step(AgentLog.Level.INFO, "purge", "applied", name, null, why, null, null, msg);
+            env.step(EventLog.Level.INFO, "purge", "applied", name, null, why, null, null, msg);
             done.add(msg);
         }
         return done;

@@ -4,7 +4,7 @@
  *
  * <h2>API (the caller holds the run lock)</h2>
  * <pre>
- * InstallEnv env = InstallEnv.of(machine, ctx.env(), clock, agentLog, auditLog, progressOrNull);
+ * InstallEnv env = InstallEnv.of(machine, ctx.env(), clock, events, progressOrNull); // events: the run's EventLog
  * new Recovery(env).recover();                       // first thing in every mutating run; idempotent
  * new Installer(env).install(expectedArtifact, src); // -&gt; InstallResult, or 80 / 81 / 74 / 77 / 65
  * new Installer(env).rollback();                     // -&gt; InstallResult, or 65 / 80 / 81
@@ -12,7 +12,9 @@
  * Quarantine.load(dataDir).isQuarantined(v);         // the planner: skip in automatic updates
  * </pre>
  * {@code install} and {@code rollback} call {@code recover()} themselves as well. Integrity failures are
- * logged (CRITICAL {@code tamper-detected}) here; callers must not log them again.
+ * logged (CRITICAL {@code tamper-detected}) here; callers must not log them again. Every step is one
+ * {@link com.cmdop.update.audit.EventLog} record; a log that cannot be written is a warning in the result
+ * ({@code InstallResult.warnings}, or attached to a refusal's exception), never a different exit code.
  *
  * <h2>On disk</h2>
  * <pre>
