@@ -3,6 +3,7 @@ package com.cmdop.update.cli;
 import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.model.error.ErrorCode;
+import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.exec.BinaryVerification;
 import com.cmdop.update.exec.FeedSession;
 import com.cmdop.update.exec.RunIds;
@@ -20,7 +21,7 @@ import com.cmdop.update.model.VersionIntent;
 import com.cmdop.update.schedule.MachineIdentity;
 import com.cmdop.update.plan.ScheduleDecision;
 import com.cmdop.update.model.Settings;
-import com.cmdop.update.state.StateStore;
+import com.cmdop.update.state.StateFile;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -223,7 +224,7 @@ public final class RootCommand extends BaseCommand {
         }
         list.add(() -> BinaryVerification.fromFeed(feed.client(),
                 feed.channel(machine.settings().channel()).manifest().version()));
-        Version installed = StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
+        Version installed = StateFile.load(machine.paths().stateFile(machine.settings())).installedVersion();
         if (installed != null) {
             list.add(() -> BinaryVerification.fromFeed(feed.client(), installed));
         }
@@ -260,8 +261,8 @@ public final class RootCommand extends BaseCommand {
      */
     private void scheduledRun(Report report) {
         Machine machine = openMachine();
-        StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
-        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheck(),
+        StateFile state = StateFile.load(machine.paths().stateFile(machine.settings()));
+        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheckTime(),
                 ctx.clock().instant(), MachineIdentity.of(machine.paths().root()));
         report.put("schedule", Report.orderedMap("due", d.due(), "reason", d.reason(), "next_check",
                 d.nextCheck() == null ? null : d.nextCheck().toString()));
@@ -275,14 +276,18 @@ public final class RootCommand extends BaseCommand {
     /** An update run counts as a check for the schedule, whether it succeeded or not. */
     private void recordCheck(Machine machine, Runnable run) {
         String result = "failed";
+        String error = null;
         try {
             run.run();
             result = "ok";
+        } catch (UpdateException e) {
+            error = e.code().name();
+            throw e;
         } finally {
             // under the run lock: state.json is also written by installs
             try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait())) {
-                StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
-                state.recordCheck(ctx.clock().instant(), result);
+                StateFile state = StateFile.load(machine.paths().stateFile(machine.settings()));
+                state.recordCheck(ctx.clock().instant(), result, error);
                 state.save();
             }
         }
@@ -299,7 +304,7 @@ public final class RootCommand extends BaseCommand {
     private void checkForUpdate(Report report) {
         Machine machine = openMachine();
         Instant now = ctx.clock().instant();
-        Version installed = StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
+        Version installed = StateFile.load(machine.paths().stateFile(machine.settings())).installedVersion();
         EventLog events = FeedSession.events(machine, ctx.clock(), RunRequest.CLI, RunIds.next(), ctx.err());
         SignedFeed feed = FeedSession.open(machine, ctx.env(), now, events, ctx.feedTimeouts());
         try (FeedClient ignored = feed.client()) {

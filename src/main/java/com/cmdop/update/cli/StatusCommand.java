@@ -10,8 +10,7 @@ import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
 import com.cmdop.update.model.SettingKey;
 import com.cmdop.update.model.Settings;
-import com.cmdop.update.state.StateStore;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.cmdop.update.state.StateFile;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class StatusCommand extends BaseCommand {
         Machine machine = openMachine();
         Settings s = machine.settings();
         MachinePaths paths = machine.paths();
-        StateStore state = StateStore.load(paths.stateFile(s));
+        StateFile state = StateFile.load(paths.stateFile(s));
         Version installed = state.installedVersion();
         InstallStatus install = AgentView.read(machine);
         AgentView.fill(report, machine);
@@ -68,7 +67,7 @@ public final class StatusCommand extends BaseCommand {
         report.put("schedule", schedule(machine, state));
         report.put("quarantined", AgentView.quarantined(install));
         report.put("paths", pathsMap(machine));
-        report.put("last_change", state.root().get("last_change"));
+        report.put("last_change", state.lastChangeJson());
     }
 
     @Override
@@ -87,7 +86,7 @@ public final class StatusCommand extends BaseCommand {
                         + install.previous().expires());
     }
 
-    private Map<String, Object> schedule(Machine machine, StateStore state) {
+    private Map<String, Object> schedule(Machine machine, StateFile state) {
         SchedulerEntry entry = MachineServices.scheduler(ctx, machine, configFile() != null);
         Settings s = machine.settings();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -96,11 +95,11 @@ public final class StatusCommand extends BaseCommand {
         m.put("window", s.window() == null ? null : s.window().toString());
         m.put("kind", entry.usesSystemd() ? "systemd" : "cron");
         m.put("entry", entry.state().name().toLowerCase(Locale.ROOT));
-        JsonNode last = state.root().path("last_check");
-        ScheduleDecision.Result d = ScheduleDecision.decide(s, state.lastCheck(), ctx.clock().instant(),
+        StateFile.LastCheck last = state.lastCheck();
+        ScheduleDecision.Result d = ScheduleDecision.decide(s, state.lastCheckTime(), ctx.clock().instant(),
                 MachineIdentity.of(machine.paths().root()));
-        m.put("last_check", last.path("time").asText(null));
-        m.put("last_result", last.path("result").asText(null));
+        m.put("last_check", last == null ? null : last.time().toString());
+        m.put("last_result", last == null ? null : last.result());
         m.put("next_check", d.due() ? ctx.clock().instant().toString()
                 : d.nextCheck() == null ? null : d.nextCheck().toString());
         m.put("next_check_note", d.reason());

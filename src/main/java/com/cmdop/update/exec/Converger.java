@@ -18,7 +18,7 @@ import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.model.SettingKey;
 import com.cmdop.update.model.Settings;
-import com.cmdop.update.state.StateStore;
+import com.cmdop.update.state.StateFile;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -133,6 +133,6 @@ public final class Converger {
     }
 
     static Version installedVersion(Machine machine) {
-        return StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
+        return StateFile.load(machine.paths().stateFile(machine.settings())).installedVersion();
     }
 }

@@ -9,11 +9,8 @@ import com.cmdop.update.model.Version;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.model.SettingKey;
-import com.cmdop.update.state.StateStore;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.cmdop.update.state.StateFile;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -120,12 +117,9 @@ final class Executor {
     }
 
     private void recordLastChange(RunRequest request, List<ActionResult> results) {
-        StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
-        ObjectNode last = state.root().putObject("last_change");
-        last.put("time", DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
-        last.put("actor", request.actor());
-        last.putPOJO("actions", results.stream().filter(r -> r.status().equals(ActionResult.APPLIED))
-                .map(ActionResult::id).toList());
+        StateFile state = StateFile.load(machine.paths().stateFile(machine.settings()));
+        state.recordChange(clock.instant(), request.actor(), results.stream()
+                .filter(r -> r.status().equals(ActionResult.APPLIED)).map(ActionResult::id).toList());
         state.save();
     }
 

@@ -1,5 +1,6 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.StateFile;
 import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.Version;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +38,8 @@ final class Adoption {
     String reconcile() {
         Path bin = env.installPath();
         String sha = Binaries.sha256OrNull(bin);
-        InstallState state = InstallState.load(env.stateFile());
-        InstallState.Installed recorded = state.installed();
+        StateFile state = StateFile.load(env.stateFile());
+        StateFile.Installed recorded = state.installed();
         if (sha == null) {
             if (recorded == null) {
                 return null;
@@ -51,7 +54,9 @@ final class Adoption {
         if (recorded != null && recorded.sha256().equals(sha)) {
             return null;
         }
-        String version = probeVersion(bin, env);
+        Map<String, String> probeEnv = new HashMap<>(env.env());
+        probeEnv.put("CMDOP_ROOT", env.root().toString());
+        String version = env.seams().versionProbe().versionOf(bin, probeEnv);
         state.setInstalled(version, sha, false, env.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         state.save();
         String msg = recorded == null
@@ -65,17 +70,16 @@ final class Adoption {
     }
 
     /** Runs {@code <binary> --version} and returns the version it names, or {@code unknown}. */
-    static String probeVersion(Path binary, InstallEnv env) {
+    static String probeVersion(Path binary, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--version");
-        pb.environment().putAll(env.env());
-        pb.environment().put("CMDOP_ROOT", env.root().toString());
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            return InstallState.UNKNOWN;
+            return StateFile.UNKNOWN;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> readBounded(p.getInputStream(), out), "cmdop-version-probe");
@@ -85,16 +89,16 @@ final class Adoption {
             if (!p.waitFor(VERSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                return InstallState.UNKNOWN;
+                return StateFile.UNKNOWN;
             }
             reader.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-            return InstallState.UNKNOWN;
+            return StateFile.UNKNOWN;
         }
         if (p.exitValue() != 0) {
-            return InstallState.UNKNOWN;
+            return StateFile.UNKNOWN;
         }
         synchronized (out) {
             return parseVersion(out.toString(StandardCharsets.UTF_8));
@@ -109,7 +113,7 @@ final class Adoption {
                 return Version.parse(m.group(1)).toString();
             }
         }
-        return InstallState.UNKNOWN;
+        return StateFile.UNKNOWN;
     }
 
     private static void readBounded(InputStream in, ByteArrayOutputStream out) {

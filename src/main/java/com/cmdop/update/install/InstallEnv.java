@@ -1,6 +1,7 @@
 package com.cmdop.update.install;
 
 import com.cmdop.update.audit.EventLog;
+import com.cmdop.update.state.StateFile;
 import com.cmdop.update.service.ServiceRestarter;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
@@ -35,21 +36,22 @@ public record InstallEnv(
         Map<String, String> env,
         Clock clock,
         EventLog events,
-        PrintStream progress) {
+        PrintStream progress,
+        EngineSeams seams) {
 
     public InstallEnv {
         restartCommand = List.copyOf(restartCommand);
         env = Map.copyOf(env);
     }
 
-    /** The usual construction from a machine's settings. */
+    /** The usual construction from a machine's settings, on the real machine ({@link EngineSeams#system}). */
     public static InstallEnv of(Machine machine, Map<String, String> env, Clock clock, EventLog events,
             PrintStream progress) {
         Settings s = machine.settings();
         MachinePaths p = machine.paths();
         return new InstallEnv(p.root(), p.installPath(s), p.dataDir(s), p.heartbeatFile(s), s.service().restart(),
                 s.service().heartbeatTimeout(), ServiceRestarter.DEFAULT_TIMEOUT, s.cacheTtl(), s.channel().id(), env,
-                clock, events, progress);
+                clock, events, progress, EngineSeams.system(env));
     }
 
     public Path installDir() {
@@ -57,7 +59,7 @@ public record InstallEnv(
     }
 
     public Path stateFile() {
-        return dataDir.resolve("state.json");
+        return StateFile.in(dataDir);
     }
 
     public Path journalFile() {
@@ -65,7 +67,7 @@ public record InstallEnv(
     }
 
     public Path versionsDir() {
-        return dataDir.resolve("versions");
+        return dataDir.resolve(BinaryCache.DIR);
     }
 
     public Path quarantineFile() {
@@ -75,6 +77,17 @@ public record InstallEnv(
     /** The last restart command's output, kept for diagnosis. */
     public Path restartOutput() {
         return dataDir.resolve("restart.out");
+    }
+
+    /** The same environment with other seams (tests: no sleeps, fake restarts, crash points). */
+    public InstallEnv withSeams(EngineSeams s) {
+        return new InstallEnv(root, installPath, dataDir, heartbeatFile, restartCommand, heartbeatTimeout,
+                restartTimeout, cacheTtl, channel, env, clock, events, progress, s);
+    }
+
+    /** The crash points of this run (test-only; none in production). */
+    CrashPoints crashPoints() {
+        return seams.crashPoints();
     }
 
     /** One install step: an agent-log line and its audit event, with this run's channel. */
@@ -101,6 +114,6 @@ public record InstallEnv(
 
     public InstallEnv withProgress(PrintStream p) {
         return new InstallEnv(root, installPath, dataDir, heartbeatFile, restartCommand, heartbeatTimeout,
-                restartTimeout, cacheTtl, channel, env, clock, events, p);
+                restartTimeout, cacheTtl, channel, env, clock, events, p, seams);
     }
 }

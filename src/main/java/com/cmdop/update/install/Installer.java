@@ -1,5 +1,6 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.StateFile;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.IntegrityException;
 import com.cmdop.update.model.error.UpdateException;
@@ -34,14 +35,11 @@ public final class Installer {
     private final Preflight preflight;
     private final HeartbeatWatcher watcher;
 
+    /** The engine on {@code env}, with the outside world of {@link InstallEnv#seams()}. */
     public Installer(InstallEnv env) {
-        this(env, Preflight.system(), HeartbeatWatcher.system(env.heartbeatFile()));
-    }
-
-    Installer(InstallEnv env, Preflight preflight, HeartbeatWatcher watcher) {
         this.env = env;
-        this.preflight = preflight;
-        this.watcher = watcher;
+        this.preflight = env.seams().preflight();
+        this.watcher = env.seams().watcher(env.heartbeatFile());
     }
 
     /** Installs {@code expected}, whose bytes {@code source} provides. */
@@ -63,7 +61,7 @@ public final class Installer {
             Sha256.Measurement m;
             try {
                 m = Staging.download(staging, source, expected.length(),
-                        Progress.on(env.progress(), "cmdop " + version, expected.length()));
+                        Progress.on(env.progress(), "cmdop " + version, expected.length()), env.crashPoints());
             } catch (IntegrityException e) {
                 throw tampered(e, from, version, null, expected.keyId());
             }
@@ -84,8 +82,8 @@ public final class Installer {
     public InstallResult rollback() {
         RecoveryResult recovered = new Recovery(env, watcher).recover();
         Transition transition = new Transition(env, watcher);
-        InstallState.Previous prev = InstallState.load(env.stateFile()).previous();
-        BinaryCache cache = new BinaryCache(env.versionsDir());
+        StateFile.Previous prev = StateFile.load(env.stateFile()).previous();
+        BinaryCache cache = new BinaryCache(env.versionsDir(), env.crashPoints());
         if (prev == null || !Files.isRegularFile(cache.binary(prev.cache()))) {
             throw new UpdateException(ErrorCode.ROLLBACK_UNAVAILABLE, "there is no cached previous binary to roll "
                     + "back to" + (prev == null ? "" : " (" + cache.binary(prev.cache()) + " is missing)") + ": a binary is "
@@ -126,8 +124,8 @@ public final class Installer {
      * changed at install_path: the journal and the partial copy are removed again.
      */
     private Journal prepare(String op, Journal.Binary current, Journal.Binary to, String keyId) {
-        BinaryCache cache = new BinaryCache(env.versionsDir());
-        InstallState.Previous prev = InstallState.load(env.stateFile()).previous();
+        BinaryCache cache = new BinaryCache(env.versionsDir(), env.crashPoints());
+        StateFile.Previous prev = StateFile.load(env.stateFile()).previous();
         Set<String> keep = new java.util.HashSet<>();
         if (prev != null) {
             keep.add(prev.cache());
@@ -140,7 +138,7 @@ public final class Installer {
         Journal j = new Journal(op, Journal.Phase.PREPARED, env.clock().instant(), from, to, keyId);
         j.save(env.journalFile());
         try {
-            CrashPoints.reach(CrashPoints.STAGE);
+            env.crashPoints().reach(CrashPoints.STAGE);
             if (from != null) {
                 cache.store(from.cache(), env.installPath(), from.sha256());
             }
@@ -163,7 +161,7 @@ public final class Installer {
     private InstallResult alreadyInstalled(ExpectedArtifact expected, Journal.Binary current,
             List<String> warnings) {
         String version = expected.version().toString();
-        InstallState state = InstallState.load(env.stateFile());
+        StateFile state = StateFile.load(env.stateFile());
         boolean record = !version.equals(current.version()) || !current.signed();
         if (record) {
             state.setInstalled(version, current.sha256(), true,
@@ -172,7 +170,7 @@ public final class Installer {
             env.info("verify", "ok", current.version(), version, current.sha256(), expected.keyId(), "verify: the binary "
                     + "at " + env.installPath() + " is already " + version + " (it matches the signed checksum)");
         }
-        InstallState.Previous prev = state.previous();
+        StateFile.Previous prev = state.previous();
         List<String> all = merge(warnings, env.events().drainWarnings());
         return new InstallResult(Journal.INSTALL, record, current.version(), version, current.sha256(),
                 expected.keyId(), prev == null ? null : prev.version(), prev == null ? null : prev.expires(), all);
@@ -184,9 +182,9 @@ public final class Installer {
         if (sha == null) {
             return null;
         }
-        InstallState.Installed rec = InstallState.load(env.stateFile()).installed();
+        StateFile.Installed rec = StateFile.load(env.stateFile()).installed();
         boolean known = rec != null && rec.sha256().equals(sha);
-        return new Journal.Binary(known ? rec.version() : InstallState.UNKNOWN, sha, known && rec.signed(), null);
+        return new Journal.Binary(known ? rec.version() : StateFile.UNKNOWN, sha, known && rec.signed(), null);
     }
 
     private static IntegrityException mismatch(Path staging, ExpectedArtifact expected, Sha256.Measurement m) {

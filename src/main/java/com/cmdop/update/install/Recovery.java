@@ -54,7 +54,7 @@ public final class Recovery {
     }
 
     public Recovery(InstallEnv env) {
-        this(env, HeartbeatWatcher.system(env.heartbeatFile()));
+        this(env, env.seams().watcher(env.heartbeatFile()));
     }
 
     Recovery(InstallEnv env, HeartbeatWatcher watcher) {
@@ -63,6 +63,7 @@ public final class Recovery {
     }
 
     public RecoveryResult recover() {
+        env.seams().preflight().checkDataDir(env.dataDir()); // before anything is read, moved or deleted there
         Transition transition = new Transition(env, watcher);
         List<String> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();

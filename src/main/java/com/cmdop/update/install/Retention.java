@@ -1,5 +1,6 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.StateFile;
 import com.cmdop.update.audit.EventLog;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,17 +23,17 @@ public final class Retention {
 
     Retention(InstallEnv env) {
         this.env = env;
-        this.cache = new BinaryCache(env.versionsDir());
+        this.cache = new BinaryCache(env.versionsDir(), env.crashPoints());
     }
 
     /** The cached previous binary of a data directory, for {@code status}: reads only, no lock needed. */
     public static Optional<PreviousBinary> previous(Path dataDir) {
-        InstallState.Previous p = InstallState.load(dataDir.resolve("state.json")).previous();
+        StateFile.Previous p = StateFile.ofDataDir(dataDir).previous();
         if (p == null) {
             return Optional.empty();
         }
         return Optional.of(new PreviousBinary(p.version(), p.sha256(), p.replacedAt(), p.expires(),
-                new BinaryCache(dataDir.resolve("versions")).binary(p.cache())));
+                new BinaryCache(dataDir.resolve(BinaryCache.DIR)).binary(p.cache())));
     }
 
     /**
@@ -41,8 +42,8 @@ public final class Retention {
      */
     List<String> purge(Instant now, Set<String> inUse) {
         List<String> done = new ArrayList<>();
-        InstallState state = InstallState.load(env.stateFile());
-        InstallState.Previous prev = state.previous();
+        StateFile state = StateFile.load(env.stateFile());
+        StateFile.Previous prev = state.previous();
         if (prev != null && !now.isBefore(prev.expires())) {
             state.setPrevious(null);
             state.save();

@@ -1,5 +1,6 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.StateFile;
 import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
@@ -33,9 +34,9 @@ final class Transition {
 
     Transition(InstallEnv env, HeartbeatWatcher watcher) {
         this.env = env;
-        this.cache = new BinaryCache(env.versionsDir());
+        this.cache = new BinaryCache(env.versionsDir(), env.crashPoints());
         this.restarter = new ServiceRestarter(env.restartCommand(), env.env(), env.root(), env.restartOutput(),
-                env.restartTimeout());
+                env.restartTimeout(), env.seams().restartRunner());
         this.watcher = watcher;
     }
 
@@ -52,13 +53,13 @@ final class Transition {
         Staging.swapInto(staging, env.installPath());
         env.info("swap", "applied", fromVersion, to.version(), to.sha256(), prepared.keyId(),
                 "swap: " + env.installPath() + " is now " + to.version() + " (was " + show(fromVersion) + ")");
-        CrashPoints.reach(CrashPoints.SWAP);
+        env.crashPoints().reach(CrashPoints.SWAP);
         Journal current = prepared;
         Health health = null;
         try {
             current = save(prepared.withPhase(Journal.Phase.SWAPPED));
             if (restarter.enabled()) {
-                CrashPoints.reach(CrashPoints.RESTART);
+                env.crashPoints().reach(CrashPoints.RESTART);
                 health = restartAndConfirm(to.version(), true);
             } else {
                 String w = "service.restart is [] in config.yaml: the agent was not restarted and its heartbeat not "
@@ -78,7 +79,7 @@ final class Transition {
         }
         if (health == null || health.ok()) {
             Journal healthy = save(current.withPhase(Journal.Phase.HEALTHY));
-            CrashPoints.reach(CrashPoints.COMMIT);
+            env.crashPoints().reach(CrashPoints.COMMIT);
             return commit(healthy);
         }
         Journal reverting = save(current.withPhase(Journal.Phase.REVERTING));
@@ -91,10 +92,10 @@ final class Transition {
         Journal.Binary to = j.to();
         Journal.Binary from = j.from();
         Instant now = env.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-        InstallState state = InstallState.load(env.stateFile());
+        StateFile state = StateFile.load(env.stateFile());
         state.setInstalled(to.version(), to.sha256(), to.signed(), now);
         if (from != null && from.cache() != null) {
-            state.setPrevious(new InstallState.Previous(from.version(), from.sha256(), from.signed(), from.cache(), now,
+            state.setPrevious(new StateFile.Previous(from.version(), from.sha256(), from.signed(), from.cache(), now,
                     now.plus(env.cacheTtl())));
         }
         state.save();
@@ -115,7 +116,7 @@ final class Transition {
                         + "; kept as the rollback target until " + now.plus(env.cacheTtl()) + ")"));
         Journal.clear(env.journalFile());
         new Retention(env).purge(now, Set.of());
-        InstallState.Previous prev = InstallState.load(env.stateFile()).previous();
+        StateFile.Previous prev = StateFile.load(env.stateFile()).previous();
         return new InstallResult(j.op(), true, from == null ? null : from.version(), to.version(), to.sha256(),
                 j.keyId(), prev == null ? null : prev.version(), prev == null ? null : prev.expires(), warnings());
     }
@@ -156,7 +157,7 @@ final class Transition {
                     to.sha256(), null, "rollback: impossible: " + problem + "; " + to.version() + " stays installed");
             warnings.add("could not put " + from.version() + " back: " + problem + "; " + to.version() + " stays");
         }
-        CrashPoints.reach(CrashPoints.ROLLBACK);
+        env.crashPoints().reach(CrashPoints.ROLLBACK);
         Health old = null;
         boolean newMayHaveRun = swapped || j.phase() == Journal.Phase.SWAPPED || j.phase() == Journal.Phase.REVERTING;
         if (problem == null && from != null && restarter.enabled() && newMayHaveRun) {
@@ -172,13 +173,13 @@ final class Transition {
         if (heartbeatFailed) {
             quarantine(to.version(), "failed its health check", to.sha256(), t);
         }
-        InstallState state = InstallState.load(env.stateFile());
+        StateFile state = StateFile.load(env.stateFile());
         if (problem != null) {
             state.setInstalled(to.version(), to.sha256(), to.signed(), t);
         } else if (from == null) {
             state.clearInstalled();
         } else {
-            InstallState.Installed rec = state.installed();
+            StateFile.Installed rec = state.installed();
             if (rec == null || !rec.sha256().equals(from.sha256())) {
                 state.setInstalled(from.version(), from.sha256(), from.signed(), t);
             }
@@ -223,7 +224,7 @@ final class Transition {
         env.info("restart", "applied", null, version, null, null, "restart: " + String.join(" ", restarter.argv())
                 + " exited 0; waiting up to " + env.heartbeatTimeout().toSeconds() + " s for the heartbeat of " + version);
         if (crashPoints) {
-            CrashPoints.reach(CrashPoints.HEARTBEAT);
+            env.crashPoints().reach(CrashPoints.HEARTBEAT);
         }
         HeartbeatResult hb = watcher.await(version, at, before, env.heartbeatTimeout());
         if (hb.ok()) {
