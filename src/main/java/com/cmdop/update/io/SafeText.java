@@ -16,14 +16,26 @@ package com.cmdop.update.io;
 public final class SafeText {
     private SafeText() {}
 
-    /** {@code text} with every control character escaped; null stays null. */
+    /** {@code text} with every control character (and the backslash) escaped; null stays null. */
     public static String escape(CharSequence text) {
+        return escape(text, true);
+    }
+
+    /**
+     * For showing text that may already hold escapes (a line of the agent log) on a terminal: every
+     * control character escaped as by {@link #escape}, backslashes left as they are. Null stays null.
+     */
+    public static String forTerminal(CharSequence text) {
+        return escape(text, false);
+    }
+
+    private static String escape(CharSequence text, boolean backslash) {
         if (text == null) {
             return null;
         }
         int n = text.length();
         int i = 0;
-        while (i < n && !needsEscape(text, i)) {
+        while (i < n && !needsEscape(text, i, backslash)) {
             i++;
         }
         if (i == n) {
@@ -32,7 +44,7 @@ public final class SafeText {
         StringBuilder b = new StringBuilder(n + 16).append(text, 0, i);
         for (; i < n; i++) {
             char c = text.charAt(i);
-            if (!needsEscape(text, i)) {
+            if (!needsEscape(text, i, backslash)) {
                 b.append(c);
                 if (Character.isHighSurrogate(c)) {
                     b.append(text.charAt(++i)); // a valid pair: needsEscape checked the low half
@@ -53,16 +65,16 @@ public final class SafeText {
     /** Whether {@code text} holds anything {@link #escape} would change. */
     public static boolean isSafe(CharSequence text) {
         for (int i = 0; i < text.length(); i++) {
-            if (needsEscape(text, i)) {
+            if (needsEscape(text, i, true)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean needsEscape(CharSequence text, int i) {
+    private static boolean needsEscape(CharSequence text, int i, boolean backslash) {
         char c = text.charAt(i);
-        if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\\') {
+        if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || (backslash && c == '\\')) {
             return true;
         }
         if (c == 0x2028 || c == 0x2029 || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)

@@ -56,4 +56,10 @@ class SafeTextTest {
     void nullStaysNull() {
         assertThat(SafeText.escape(null)).isNull();
     }
+
+    @Test
+    void forTerminalEscapesControlsButLeavesBackslashesOfAlreadyEscapedText() {
+        assertThat(SafeText.forTerminal("update: a\\nb \u001b[2J")).isEqualTo("update: a\\nb \\x1b[2J");
+        assertThat(SafeText.forTerminal("x\ny")).isEqualTo("x\\ny");
+    }
 }
