@@ -79,7 +79,7 @@ public final class Converger {
                 Plan fresh = Planner.plan(request.desired(), actual(current, head));
                 prepareInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
                 Executor executor = new Executor(current, schedulerFor.apply(current), events, ctx.clock(),
-                        new VersionChanges(feed, env, Platform.current()));
+                        new VersionChanges(feed, env, env.seams().platform()));
                 return executor.execute(fresh, request, recovered, head);
             }
         }

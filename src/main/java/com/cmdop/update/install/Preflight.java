@@ -54,10 +54,6 @@ public final class Preflight {
         this.uid = uid;
     }
 
-    public static Preflight system() {
-        return new Preflight(systemDisk(), currentUid());
-    }
-
     /** The real filesystem's facts. */
     public static Disk systemDisk() {
         return new Disk() {

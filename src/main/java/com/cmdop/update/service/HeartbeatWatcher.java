@@ -67,10 +67,6 @@ public final class HeartbeatWatcher {
         this.poll = poll;
     }
 
-    public static HeartbeatWatcher system(Path file) {
-        return new HeartbeatWatcher(file, System::nanoTime, d -> Thread.sleep(d.toMillis()), DEFAULT_POLL);
-    }
-
     public Path file() {
         return file;
     }

@@ -152,7 +152,7 @@ final class FakeMachine {
     }
 
     JsonNode state() {
-        return read(dataDir().resolve("state.json"));
+        return read(com.cmdop.update.state.StateFile.in(dataDir()));
     }
 
     JsonNode heartbeatJson() {

@@ -160,4 +160,24 @@ class InProcessEngineTest {
         assertThat(m.state().get("installed_version").asText()).isEqualTo("v1.2.3");
         assertThat(m.dataDir().resolve("journal.json")).doesNotExist();
     }
+
+    @Test
+    void aTamperedDownloadStaysAnIntegrityFailureWhenTheLogsCannotBeWritten() throws IOException {
+        m.handInstall(FakeMachine.agent("v1.2.3"));
+        Files.createDirectories(m.agentLog()); // directories where the log files should be
+        Files.createDirectories(m.auditLog());
+        FakeMachine.Artifact a = FakeMachine.artifact("v1.2.4");
+        byte[] tampered = a.bytes().clone();
+        tampered[tampered.length - 1] ^= 1;
+
+        com.cmdop.update.model.error.IntegrityException e = catchThrowableOfType(() -> new Installer(
+                env(CrashPoints.none())).install(a.expected(), out -> out.write(tampered)),
+                com.cmdop.update.model.error.IntegrityException.class);
+
+        assertThat(e.exitCode()).isEqualTo(80);
+        assertThat(com.cmdop.update.audit.EventLog.warningsOf(e))
+                .anyMatch(w -> w.contains("CRITICAL update: tamper-detected reason=HASH_MISMATCH"));
+        assertThat(Files.readString(m.installPath())).contains("fake cmdop agent v1.2.3");
+        assertThat(restarts).isEmpty();
+    }
 }
