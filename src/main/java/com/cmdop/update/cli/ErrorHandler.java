@@ -1,7 +1,9 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.exec.RunFailure;
+import com.cmdop.update.io.SafeText;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import java.util.List;
@@ -68,9 +70,10 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
                 r.changed(false);
             }
             r.error(error).inSync(false).checkMode(checkMode).msg(error.getMessage());
+            EventLog.warningsOf(error).forEach(r::warn); // a refusal the log could not record
             Output.json(ctx.out(), r.toMap(exit));
         }
-        ctx.err().println("cmdop-update: error: " + error.getMessage() + " [" + error.code() + "]");
+        ctx.err().println("cmdop-update: error: " + SafeText.escape(error.getMessage()) + " [" + error.code() + "]");
         if (trace != null) {
             trace.printStackTrace(ctx.err());
         }

@@ -1,5 +1,6 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.io.SafeText;
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.state.Machine;
@@ -89,10 +90,10 @@ public final class LogsCommand extends BaseCommand {
             return render(report);
         }
         PrintStream out = ctx.out();
-        tail.lines().forEach(out::println);
+        tail.lines().forEach(l -> out.println(SafeText.forTerminal(l))); // a log line may hold anything
         out.flush();
         new Follower(file, tail.end(), filter(), line -> {
-            out.println(line);
+            out.println(SafeText.forTerminal(line));
             out.flush();
         }, d -> Thread.sleep(d.toMillis()), () -> Thread.currentThread().isInterrupted()).run();
         return 0;
@@ -110,7 +111,7 @@ public final class LogsCommand extends BaseCommand {
         }
         @SuppressWarnings("unchecked")
         List<String> found = (List<String>) report.extra("lines");
-        found.forEach(ctx.out()::println);
+        found.forEach(l -> ctx.out().println(SafeText.forTerminal(l)));
         ctx.out().flush();
         if (found.isEmpty()) {
             ctx.err().println(report.msg());

@@ -231,8 +231,10 @@ public final class RootCommand extends BaseCommand {
 
     /** {@code --verify FILE [--sums SHA256SUMS]}: hash the file and find it in a signed SHA256SUMS. */
     private void verifyBinary(Report report) {
-        BinaryVerification.Verified v = new VerifyService(ctx).verify(openMachine(), absolute(verify),
+        VerifyService.Result result = new VerifyService(ctx).verify(openMachine(), absolute(verify),
                 sums == null ? null : absolute(sums));
+        result.warnings().forEach(report::warn);
+        BinaryVerification.Verified v = result.verified();
         report.put("verified", Report.orderedMap("file", v.file(), "sha256", v.sha256(), "name", v.entry(),
                 "version", v.version(), "platform", v.platform(), "key_id", v.keyId(), "sums", v.sums()));
         report.msg(v.file() + " is " + (v.version() == null ? v.entry() : "cmdop " + v.version() + " for "

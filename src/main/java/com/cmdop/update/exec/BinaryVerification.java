@@ -1,6 +1,6 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.audit.TamperLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.IntegrityException;
 import com.cmdop.update.model.error.InvalidInputException;
@@ -41,11 +41,11 @@ public final class BinaryVerification {
     private static final Pattern ARTIFACT_NAME = Pattern.compile("^cmdop_(v[0-9A-Za-z.+-]+)_([a-z0-9]+)_([a-z0-9]+)$");
 
     private final MinisignVerifier verifier;
-    private final TamperLog tamper;
+    private final EventLog events;
 
-    public BinaryVerification(MinisignVerifier verifier, TamperLog tamper) {
+    public BinaryVerification(MinisignVerifier verifier, EventLog events) {
         this.verifier = verifier;
-        this.tamper = tamper;
+        this.events = events;
     }
 
     /** What was verified. */
@@ -126,15 +126,13 @@ public final class BinaryVerification {
                 }
             }
         } catch (IntegrityException e) {
-            tamper.refused(e, "verify", null);
-            throw e;
+            throw events.refused(e, "verify", null);
         }
         if (searched.isEmpty() && lastUnavailable != null) {
             throw lastUnavailable;
         }
         IntegrityException e = mismatch(file, sha, String.join(", ", searched), "does not list its SHA-256");
-        tamper.refused(e, "verify", null);
-        throw e;
+        throw events.refused(e, "verify", null);
     }
 
     private static IntegrityException mismatch(Path file, String sha, String sums, String what) {

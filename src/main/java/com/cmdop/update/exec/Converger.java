@@ -1,7 +1,6 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.install.InstallEnv;
 import com.cmdop.update.install.Recovery;
 import com.cmdop.update.install.RecoveryResult;
@@ -18,9 +17,10 @@ import com.cmdop.update.plan.ScheduleDecision;
 import com.cmdop.update.schedule.MachineIdentity;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.state.StateStore;
+import com.cmdop.update.state.StateFile;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,8 +48,8 @@ public final class Converger {
      * is due; then does what {@code cmdop-update} does, as actor {@code scheduled}.
      */
     public ScheduledRun scheduled(Machine machine) {
-        StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
-        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheck(),
+        StateFile state = StateFile.load(machine.paths().stateFile(machine.settings()));
+        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheckTime(),
                 ctx.clock().instant(), MachineIdentity.of(machine.paths().root()));
         if (!d.due()) {
             return new ScheduledRun(d, null);
@@ -64,8 +64,8 @@ public final class Converger {
         DesiredState desired = request.desired();
         SchedulerEntry scheduler = SchedulerEntry.of(machine, ctx.launcher());
         Settings converged = machine.settings().with(desired);
-        try (FeedHandle feed = new FeedHandle(machine, converged, ctx.env(), ctx.clock(), now, request.actor(), runId,
-                ctx.feedTimeouts())) {
+        EventLog events = FeedSession.events(machine, ctx.clock(), request.actor(), runId, ctx.err());
+        try (FeedHandle feed = new FeedHandle(machine, converged, ctx.env(), now, events, ctx.feedTimeouts())) {
             FeedFacts facts;
             Plan plan;
             try {
@@ -76,7 +76,7 @@ public final class Converger {
                         machine.paths().dataDir(machine.settings()));
                 if (request.check() || (plan.actions().isEmpty() && !interrupted && !request.recordsCheck())) {
                     feed.commit();
-                    return planned(machine, plan, facts, feed.summary(), request.check());
+                    return planned(machine, plan, facts, feed.summary(), request.check(), events);
                 }
                 resolveInstalls(plan, feed, request);
             } catch (UpdateException e) {
@@ -88,7 +88,7 @@ public final class Converger {
             try (RunLock lock = lock(machine)) {
                 Machine current = machine.reload();
                 try {
-                    RunOutcome outcome = executeLocked(current, request, feed, facts, runId);
+                    RunOutcome outcome = executeLocked(current, request, feed, facts, events);
                     if (request.recordsCheck()) {
                         RunRecords.check(current, now, null);
                     }
@@ -104,17 +104,14 @@ public final class Converger {
     }
 
     private RunOutcome executeLocked(Machine current, RunRequest request, FeedHandle feed, FeedFacts facts,
-            String runId) {
-        AgentLog agentLog = new AgentLog(current.paths().agentLog(current.settings()), ctx.clock());
-        AuditLog auditLog = new AuditLog(current.paths().auditLog(current.settings()), ctx.clock(), request.actor(),
-                runId);
-        InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), agentLog, auditLog, progress);
+            EventLog events) {
+        InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), events, progress).withSeams(ctx.seams());
         // a run interrupted by a crash is finished or undone before anything new is planned
         RecoveryResult recovered = new Recovery(env).recover();
         SchedulerEntry scheduler = SchedulerEntry.of(current, ctx.launcher());
         Plan fresh = Planner.plan(request.desired(), MachineFacts.read(current, scheduler).withFeed(facts));
         resolveInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
-        Executor executor = new Executor(current, scheduler, agentLog, auditLog, ctx.clock(),
+        Executor executor = new Executor(current, scheduler, events, ctx.clock(),
                 new VersionChanges(feed, env, ctx.platform()));
         RunOutcome outcome = executor.execute(fresh, request, recovered, facts, feed.summary());
         feed.commit();
@@ -136,12 +133,14 @@ public final class Converger {
 
     /** The outcome of a plan that is not executed: a check, or a machine already in sync. */
     private static RunOutcome planned(Machine machine, Plan plan, FeedFacts facts, RunOutcome.FeedSummary feed,
-            boolean check) {
+            boolean check, EventLog events) {
         String status = check ? ActionResult.PLANNED : ActionResult.SKIPPED;
         List<ActionResult> actions = plan.actions().stream()
                 .map(a -> new ActionResult(a.id(), status, a.message())).toList();
         var installed = MachineFacts.installedVersion(machine);
-        return new RunOutcome(plan, actions, plan.notes(), machine.settings(), plan.after(), installed,
+        List<String> warnings = new ArrayList<>(plan.notes());
+        warnings.addAll(events.drainWarnings()); // log writes that failed: warnings, never a different exit
+        return new RunOutcome(plan, actions, warnings, machine.settings(), plan.after(), installed,
                 plan.versionAfter(installed), facts == null ? null : facts.channelHead(), feed, !plan.actions().isEmpty());
     }
 

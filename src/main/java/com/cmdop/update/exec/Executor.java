@@ -1,7 +1,6 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.install.InstallResult;
 import com.cmdop.update.install.RecoveryResult;
 import com.cmdop.update.io.Writability;
@@ -42,17 +41,14 @@ import java.util.Map;
 final class Executor {
     private final Machine machine;
     private final SchedulerEntry scheduler;
-    private final AgentLog agentLog;
-    private final AuditLog auditLog;
+    private final EventLog events;
     private final Clock clock;
     private final VersionChanges versions;
 
-    Executor(Machine machine, SchedulerEntry scheduler, AgentLog agentLog, AuditLog auditLog, Clock clock,
-            VersionChanges versions) {
+    Executor(Machine machine, SchedulerEntry scheduler, EventLog events, Clock clock, VersionChanges versions) {
         this.machine = machine;
         this.scheduler = scheduler;
-        this.agentLog = agentLog;
-        this.auditLog = auditLog;
+        this.events = events;
         this.clock = clock;
         this.versions = versions;
     }
@@ -87,16 +83,18 @@ final class Executor {
         } catch (UpdateException e) {
             undoSettings(done, e);
             markNotDone(plan, done, e);
+            done.warnings.addAll(events.drainWarnings());
             throw new RunFailure(e, outcome(plan, done, installedBefore, feed, summary));
         }
         String channel = plan.after().channel().id();
         for (Action a : done.settingsApplied) {
-            logApplied(a, channel, done);
+            logApplied(a, channel);
         }
         if (done.changed) {
             RunRecords.change(machine, clock.instant(), request.actor(), done.results.stream()
                     .filter(r -> r.status().equals(ActionResult.APPLIED)).map(ActionResult::id).toList());
         }
+        done.warnings.addAll(events.drainWarnings()); // log writes that failed: warnings, never a different exit
         return outcome(plan, done, installedBefore, feed, summary);
     }
 
@@ -234,7 +232,8 @@ final class Executor {
         return new ActionResult(action.id(), ActionResult.APPLIED, action.message());
     }
 
-    private void logApplied(Action action, String channel, Progress done) {
+    /** One agent-log line and one audit line per applied settings step (a failed write is a warning). */
+    private void logApplied(Action action, String channel) {
         Object from = null;
         Object to = null;
         if (action instanceof Action.SetSetting s) {
@@ -245,15 +244,7 @@ final class Executor {
         } else {
             from = "present";
         }
-        try {
-            agentLog.info(action.message());
-        } catch (UpdateException e) {
-            done.warnings.add("could not write the agent log: " + e.getMessage());
-        }
-        try {
-            auditLog.record(AuditLog.Event.of(action.id(), ActionResult.APPLIED, from, to, channel));
-        } catch (UpdateException e) {
-            done.warnings.add("could not write the audit log: " + e.getMessage());
-        }
+        events.record(EventLog.Level.INFO, action.message(), EventLog.Event.of(action.id(), ActionResult.APPLIED,
+                from, to, channel));
     }
 }

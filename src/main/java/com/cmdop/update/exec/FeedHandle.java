@@ -12,7 +12,7 @@ import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.model.Settings;
-import java.time.Clock;
+import com.cmdop.update.audit.EventLog;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,10 +26,8 @@ final class FeedHandle implements AutoCloseable {
     private final Machine machine;
     private final Settings settings;
     private final Map<String, String> env;
-    private final Clock clock;
     private final Instant now;
-    private final String actor;
-    private final String runId;
+    private final EventLog events;
     private final FeedTimeouts timeouts;
     private SignedFeed feed;
     private SignedFeed.VerifiedChannel head;
@@ -39,21 +37,19 @@ final class FeedHandle implements AutoCloseable {
      * @param settings the settings the run converges to: a desired state may bring the feed and the keys
      *                 in the same run that installs from them
      */
-    FeedHandle(Machine machine, Settings settings, Map<String, String> env, Clock clock, Instant now, String actor,
-            String runId, FeedTimeouts timeouts) {
+    FeedHandle(Machine machine, Settings settings, Map<String, String> env, Instant now, EventLog events,
+            FeedTimeouts timeouts) {
         this.machine = machine;
         this.settings = settings;
         this.env = env;
-        this.clock = clock;
         this.now = now;
-        this.actor = actor;
-        this.runId = runId;
+        this.events = events;
         this.timeouts = timeouts;
     }
 
     SignedFeed feed() {
         if (feed == null) {
-            feed = FeedSession.open(machine, settings, env, clock, now, actor, runId, timeouts);
+            feed = FeedSession.open(machine, settings, env, now, events, timeouts);
         }
         return feed;
     }

@@ -1,8 +1,6 @@
 package com.cmdop.update.exec;
 
-import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.audit.AuditLog;
-import com.cmdop.update.audit.TamperLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
 import com.cmdop.update.release.SignedFeed;
@@ -16,6 +14,7 @@ import com.cmdop.update.trust.MinisignPublicKey;
 import com.cmdop.update.trust.MinisignVerifier;
 import com.cmdop.update.trust.SequenceStore;
 import com.cmdop.update.trust.TrustedKeys;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,17 +33,17 @@ public final class FeedSession {
     private FeedSession() {}
 
     /**
-     * @param now   the time fixed at the start of the run, for expiry checks
-     * @param actor who runs, for the audit lines of refusals
+     * @param now    the time fixed at the start of the run, for expiry checks
+     * @param events the run's event log, where refusals are logged CRITICAL
      */
-    public static SignedFeed open(Machine machine, Map<String, String> env, Clock clock, Instant now, String actor,
-            String runId, FeedTimeouts timeouts) {
-        return open(machine, machine.settings(), env, clock, now, actor, runId, timeouts);
+    public static SignedFeed open(Machine machine, Map<String, String> env, Instant now, EventLog events,
+            FeedTimeouts timeouts) {
+        return open(machine, machine.settings(), env, now, events, timeouts);
     }
 
     /** The feed of {@code s} (settings about to be converged to), with the machine's data directory and logs. */
-    public static SignedFeed open(Machine machine, Settings s, Map<String, String> env, Clock clock, Instant now,
-            String actor, String runId, FeedTimeouts timeouts) {
+    public static SignedFeed open(Machine machine, Settings s, Map<String, String> env, Instant now, EventLog events,
+            FeedTimeouts timeouts) {
         if (s.feed() == null) {
             throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, machine.paths().config().toString(),
                     "update.feed", "is not set, and there is no default: set it to the publisher's feed (https://..., "
@@ -55,7 +54,7 @@ public final class FeedSession {
         Path data = machine.paths().dataDir(s);
         FeedClient client = FeedClient.open(location, timeouts, env);
         return new SignedFeed(client, verifier, SequenceStore.load(data.resolve(TRUST_FILE)),
-                new ValidatorCache(data.resolve(FEED_CACHE_DIR)), tamperLog(machine, clock, actor, runId), now);
+                new ValidatorCache(data.resolve(FEED_CACHE_DIR)), events, now);
     }
 
     /** A verifier for the keys in {@code update.trusted_keys}; none configured is an error naming the key. */
@@ -78,10 +77,12 @@ public final class FeedSession {
         return new MinisignVerifier(TrustedKeys.of(keys));
     }
 
-    /** Where refusals are logged on this machine. */
-    public static TamperLog tamperLog(Machine machine, Clock clock, String actor, String runId) {
+    /**
+     * The run's event log on this machine: its agent and audit logs; a CRITICAL line that cannot be
+     * written goes to {@code stderr}.
+     */
+    public static EventLog events(Machine machine, Clock clock, String actor, String runId, PrintStream stderr) {
         Settings s = machine.settings();
-        return new TamperLog(new AgentLog(machine.paths().agentLog(s), clock),
-                new AuditLog(machine.paths().auditLog(s), clock, actor, runId));
+        return new EventLog(machine.paths().agentLog(s), machine.paths().auditLog(s), clock, actor, runId, stderr);
     }
 }

@@ -6,7 +6,7 @@ import com.cmdop.update.model.Version;
 import com.cmdop.update.plan.ActualState;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.state.StateStore;
+import com.cmdop.update.state.StateFile;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -35,6 +35,6 @@ final class MachineFacts {
     }
 
     static Version installedVersion(Machine machine) {
-        return StateStore.load(machine.paths().stateFile(machine.settings())).installedVersion();
+        return StateFile.load(machine.paths().stateFile(machine.settings())).installedVersion();
     }
 }

@@ -2,10 +2,8 @@ package com.cmdop.update.exec;
 
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.state.StateStore;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.cmdop.update.state.StateFile;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -17,20 +15,14 @@ final class RunRecords {
 
     /** @param failure the run's failure, or null when it succeeded */
     static void check(Machine machine, Instant time, UpdateException failure) {
-        StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
-        state.recordCheck(time, failure == null ? "ok" : "failed");
-        if (failure != null) {
-            ((ObjectNode) state.root().get("last_check")).put("error", failure.code().name());
-        }
+        StateFile state = StateFile.load(machine.paths().stateFile(machine.settings()));
+        state.recordCheck(time, failure == null ? "ok" : "failed", failure == null ? null : failure.code().name());
         state.save();
     }
 
     static void change(Machine machine, Instant time, String actor, List<String> appliedActionIds) {
-        StateStore state = StateStore.load(machine.paths().stateFile(machine.settings()));
-        ObjectNode last = state.root().putObject("last_change");
-        last.put("time", time.truncatedTo(ChronoUnit.SECONDS).toString());
-        last.put("actor", actor);
-        last.putPOJO("actions", appliedActionIds);
+        StateFile state = StateFile.load(machine.paths().stateFile(machine.settings()));
+        state.recordChange(time, actor, appliedActionIds);
         state.save();
     }
 }

@@ -8,7 +8,7 @@ import com.cmdop.update.plan.ScheduleDecision;
 import com.cmdop.update.schedule.MachineIdentity;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
-import com.cmdop.update.state.StateStore;
+import com.cmdop.update.state.StateFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
@@ -41,21 +41,21 @@ public final class StatusReader {
 
     public Status read(Machine machine) {
         Settings s = machine.settings();
-        StateStore state = StateStore.load(machine.paths().stateFile(s));
+        StateFile state = StateFile.load(machine.paths().stateFile(s));
         Version installed = state.installedVersion();
         InstallStatus install = InstallStatus.read(machine.paths().installPath(s), machine.paths().dataDir(s));
         boolean modified = Boolean.FALSE.equals(install.installedVerified()) && installed != null;
-        return new Status(machine, s, installed, install, modified, schedule(machine, state), state.root().get("last_change"));
+        return new Status(machine, s, installed, install, modified, schedule(machine, state), state.lastChangeJson());
     }
 
-    private Schedule schedule(Machine machine, StateStore state) {
+    private Schedule schedule(Machine machine, StateFile state) {
         SchedulerEntry entry = SchedulerEntry.of(machine, ctx.launcher());
         Instant now = ctx.clock().instant();
-        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheck(), now,
+        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheckTime(), now,
                 MachineIdentity.of(machine.paths().root()));
-        JsonNode last = state.root().path("last_check");
+        StateFile.LastCheck last = state.lastCheck();
         return new Schedule(machine.settings().auto(), entry.usesSystemd() ? "systemd" : "cron", entry.state(),
-                last.path("time").asText(null), last.path("result").asText(null), d.due() ? now : d.nextCheck(),
-                d.reason());
+                last == null ? null : last.time().toString(), last == null ? null : last.result(),
+                d.due() ? now : d.nextCheck(), d.reason());
     }
 }

@@ -1,5 +1,6 @@
 package com.cmdop.update.exec;
 
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.release.SignedFeed;
 import com.cmdop.update.release.feed.FeedClient;
@@ -23,21 +24,25 @@ public final class VerifyService {
         this.ctx = ctx;
     }
 
+    /** What was verified, and log writes that failed (warnings). */
+    public record Result(BinaryVerification.Verified verified, List<String> warnings) {}
+
     /** @param sums the SHA256SUMS given with --sums, or null */
-    public BinaryVerification.Verified verify(Machine machine, Path file, Path sums) {
+    public Result verify(Machine machine, Path file, Path sums) {
         Path beside = file.resolveSibling(Sha256Sums.FILE_NAME);
-        String runId = RunIds.next();
-        BinaryVerification verification = new BinaryVerification(FeedSession.verifier(machine),
-                FeedSession.tamperLog(machine, ctx.clock(), RunRequest.CLI, runId));
+        EventLog events = FeedSession.events(machine, ctx.clock(), RunRequest.CLI, RunIds.next(), ctx.err());
+        BinaryVerification verification = new BinaryVerification(FeedSession.verifier(machine), events);
+        BinaryVerification.Verified verified;
         if (sums != null || Files.isRegularFile(beside)) {
             Path s = sums != null ? sums : beside;
-            return verification.verify(file, List.of(() -> BinaryVerification.fromFile(s)));
+            verified = verification.verify(file, List.of(() -> BinaryVerification.fromFile(s)));
+        } else {
+            SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock().instant(), events, ctx.feedTimeouts());
+            try (FeedClient client = feed.client()) {
+                verified = verification.verify(file, feedCandidates(machine, feed, file));
+            }
         }
-        SignedFeed feed = FeedSession.open(machine, ctx.env(), ctx.clock(), ctx.clock().instant(), RunRequest.CLI,
-                runId, ctx.feedTimeouts());
-        try (FeedClient client = feed.client()) {
-            return verification.verify(file, feedCandidates(machine, feed, file));
-        }
+        return new Result(verified, events.drainWarnings());
     }
 
     private static List<Supplier<BinaryVerification.SignedSums>> feedCandidates(Machine machine, SignedFeed feed,

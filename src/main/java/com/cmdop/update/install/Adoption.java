@@ -1,6 +1,7 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.audit.AgentLog;
+import com.cmdop.update.state.StateFile;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,19 +29,17 @@ final class Adoption {
             "(?<![0-9A-Za-z.])v?(\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?)");
 
     private final InstallEnv env;
-    private final InstallLog log;
 
-    Adoption(InstallEnv env, InstallLog log) {
+    Adoption(InstallEnv env) {
         this.env = env;
-        this.log = log;
     }
 
     /** Returns what it did, or null when state.json already matched install_path. */
     String reconcile() {
         Path bin = env.installPath();
         String sha = Binaries.sha256OrNull(bin);
-        InstallState state = InstallState.load(env.stateFile());
-        InstallState.Installed recorded = state.installed();
+        StateFile state = StateFile.load(env.stateFile());
+        StateFile.Installed recorded = state.installed();
         if (sha == null) {
             if (recorded == null) {
                 return null;
@@ -47,14 +48,16 @@ final class Adoption {
             state.save();
             String msg = "install_path " + bin + " no longer exists (state.json said " + recorded.version()
                     + "); recorded as not installed";
-            log.step(AgentLog.Level.WARN, "adopt", "applied", recorded.version(), null, "missing", null, null, msg);
+            env.step(EventLog.Level.WARN, "adopt", "applied", recorded.version(), null, "missing", null, null, msg);
             return msg;
         }
         if (recorded != null && recorded.sha256().equals(sha)) {
             return null;
         }
-        String version = probeVersion(bin, env);
-        if (InstallState.UNKNOWN.equals(version) && recorded != null) {
+        Map<String, String> probeEnv = new HashMap<>(env.env());
+        probeEnv.put("CMDOP_ROOT", env.root().toString());
+        String version = env.seams().versionProbe().versionOf(bin, probeEnv);
+        if (StateFile.UNKNOWN.equals(version) && recorded != null) {
             // replaced by hand with something that does not say its version: it stands in for the version the
             // tool installed, unsigned, so converge can put the signed bytes of that version back
             version = recorded.version();
@@ -65,24 +68,23 @@ final class Adoption {
                 ? "adopted the binary found at " + bin + ": " + version + " (sha256 " + sha + ")"
                 : "install_path " + bin + " was replaced outside cmdop-update (state.json said " + recorded.version()
                         + "); adopted it: " + version + " (sha256 " + sha + ")";
-        log.step(recorded == null ? AgentLog.Level.INFO : AgentLog.Level.WARN, "adopt", "applied",
+        env.step(recorded == null ? EventLog.Level.INFO : EventLog.Level.WARN, "adopt", "applied",
                 recorded == null ? null : recorded.version(), version, recorded == null ? "found" : "replaced", sha,
                 null, msg);
         return msg;
     }
 
     /** Runs {@code <binary> --version} and returns the version it names, or {@code unknown}. */
-    static String probeVersion(Path binary, InstallEnv env) {
+    static String probeVersion(Path binary, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--version");
-        pb.environment().putAll(env.env());
-        pb.environment().put("CMDOP_ROOT", env.root().toString());
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            return InstallState.UNKNOWN;
+            return StateFile.UNKNOWN;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> readBounded(p.getInputStream(), out), "cmdop-version-probe");
@@ -92,16 +94,16 @@ final class Adoption {
             if (!p.waitFor(VERSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                return InstallState.UNKNOWN;
+                return StateFile.UNKNOWN;
             }
             reader.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-            return InstallState.UNKNOWN;
+            return StateFile.UNKNOWN;
         }
         if (p.exitValue() != 0) {
-            return InstallState.UNKNOWN;
+            return StateFile.UNKNOWN;
         }
         synchronized (out) {
             return parseVersion(out.toString(StandardCharsets.UTF_8));
@@ -116,7 +118,7 @@ final class Adoption {
                 return Version.parse(m.group(1)).toString();
             }
         }
-        return InstallState.UNKNOWN;
+        return StateFile.UNKNOWN;
     }
 
     private static void readBounded(InputStream in, ByteArrayOutputStream out) {

@@ -1,5 +1,6 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.StateFile;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
@@ -36,15 +37,23 @@ import java.util.stream.Stream;
  * filesystem than install_path, so entries are copies, never renames.
  */
 final class BinaryCache {
+    /** The cache directory's name in the data directory. */
+    static final String DIR = "versions";
     static final String BINARY = "cmdop";
     static final String MARKER = "cmdop.sha256";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+_-]{0,200}");
     private static final int BUFFER = 64 * 1024;
 
     private final Path dir;
+    private final CrashPoints crashPoints;
 
     BinaryCache(Path versionsDir) {
+        this(versionsDir, CrashPoints.none());
+    }
+
+    BinaryCache(Path versionsDir, CrashPoints crashPoints) {
         this.dir = versionsDir;
+        this.crashPoints = crashPoints;
     }
 
     Path binary(String name) {
@@ -56,7 +65,7 @@ final class BinaryCache {
      * kept already has that name for other bytes, the name gets the hash's first 12 hex digits.
      */
     String nameFor(String version, String sha256, Set<String> keep) {
-        String base = Version.isValid(version) ? Version.parse(version).toString() : InstallState.UNKNOWN;
+        String base = Version.isValid(version) ? Version.parse(version).toString() : StateFile.UNKNOWN;
         if (keep.contains(base) && !isComplete(base, sha256)) {
             return base + "-" + sha256.substring(0, 12);
         }
@@ -91,7 +100,7 @@ final class BinaryCache {
         Path tmp = entry.resolve(".cmdop.tmp-" + HexFormat.of().formatHex(Staging.randomBytes(6)));
         try {
             Files.createDirectories(entry, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            byte[] digest = copyHashing(source, tmp);
+            byte[] digest = copyHashing(source, tmp, crashPoints);
             if (!Sha256.equal(digest, Sha256.parseHex(sha256))) {
                 AtomicFiles.deleteQuietly(tmp);
                 throw new UpdateException(ErrorCode.IO_ERROR, source + " changed while it was being copied to "
@@ -119,7 +128,8 @@ final class BinaryCache {
 
     /** Entry names present, complete or not. */
     List<String> names() {
-        if (!Files.isDirectory(dir)) {
+        requireRealDirectory();
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
@@ -136,8 +146,9 @@ final class BinaryCache {
         if (!entry.startsWith(dir) || entry.equals(dir)) {
             throw new IllegalArgumentException("not a cache entry: " + name);
         }
+        requireRealDirectory();
         if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+            return; // (an entry that is a link is deleted as a link below, never followed)
         }
         try {
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
@@ -154,6 +165,15 @@ final class BinaryCache {
         }
     }
 
+    /** Never list, write or delete through a symbolic link in place of {@code versions/}. */
+    private void requireRealDirectory() {
+        if (Files.isSymbolicLink(dir)) {
+            throw new UpdateException(ErrorCode.UNSAFE_DIRECTORY, dir + " is a symbolic link: the cache of previous "
+                    + "binaries must be a real directory in the data directory; remove the link; nothing was changed",
+                    Map.of("path", dir.toString()));
+        }
+    }
+
     private Path entry(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a cache entry name: " + name);
@@ -161,7 +181,7 @@ final class BinaryCache {
         return dir.resolve(name);
     }
 
-    private static byte[] copyHashing(Path source, Path target) throws IOException {
+    private static byte[] copyHashing(Path source, Path target, CrashPoints crashPoints) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
@@ -180,7 +200,7 @@ final class BinaryCache {
                 md.update(buf, 0, n);
                 if (first) {
                     first = false;
-                    CrashPoints.reach(CrashPoints.CACHE);
+                    crashPoints.reach(CrashPoints.CACHE);
                 }
             }
             ch.force(true);

@@ -1,7 +1,7 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.audit.EventLog;
+import com.cmdop.update.state.StateFile;
 import com.cmdop.update.service.ServiceRestarter;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Everything the install engine needs, resolved inside {@code --root}: paths, the service settings, the
- * clock and the two logs. The actor and run id travel in the {@link AuditLog}.
+ * clock and the run's {@link EventLog} (which carries the actor and run id).
  *
  * @param root           the machine root ({@code CMDOP_ROOT} for the restart command)
  * @param env            the environment the restart command and {@code <binary> --version} get (plus CMDOP_ROOT)
@@ -35,23 +35,23 @@ public record InstallEnv(
         String channel,
         Map<String, String> env,
         Clock clock,
-        AgentLog agentLog,
-        AuditLog auditLog,
-        PrintStream progress) {
+        EventLog events,
+        PrintStream progress,
+        EngineSeams seams) {
 
     public InstallEnv {
         restartCommand = List.copyOf(restartCommand);
         env = Map.copyOf(env);
     }
 
-    /** The usual construction from a machine's settings. */
-    public static InstallEnv of(Machine machine, Map<String, String> env, Clock clock, AgentLog agentLog,
-            AuditLog auditLog, PrintStream progress) {
+    /** The usual construction from a machine's settings, on the real machine ({@link EngineSeams#system}). */
+    public static InstallEnv of(Machine machine, Map<String, String> env, Clock clock, EventLog events,
+            PrintStream progress) {
         Settings s = machine.settings();
         MachinePaths p = machine.paths();
         return new InstallEnv(p.root(), p.installPath(s), p.dataDir(s), p.heartbeatFile(s), s.service().restart(),
                 s.service().heartbeatTimeout(), ServiceRestarter.DEFAULT_TIMEOUT, s.cacheTtl(), s.channel().id(), env,
-                clock, agentLog, auditLog, progress);
+                clock, events, progress, EngineSeams.system(env));
     }
 
     public Path installDir() {
@@ -59,7 +59,7 @@ public record InstallEnv(
     }
 
     public Path stateFile() {
-        return dataDir.resolve("state.json");
+        return StateFile.in(dataDir);
     }
 
     public Path journalFile() {
@@ -67,7 +67,7 @@ public record InstallEnv(
     }
 
     public Path versionsDir() {
-        return dataDir.resolve("versions");
+        return dataDir.resolve(BinaryCache.DIR);
     }
 
     public Path quarantineFile() {
@@ -79,8 +79,41 @@ public record InstallEnv(
         return dataDir.resolve("restart.out");
     }
 
+    /** The same environment with other seams (tests: no sleeps, fake restarts, crash points). */
+    public InstallEnv withSeams(EngineSeams s) {
+        return new InstallEnv(root, installPath, dataDir, heartbeatFile, restartCommand, heartbeatTimeout,
+                restartTimeout, cacheTtl, channel, env, clock, events, progress, s);
+    }
+
+    /** The crash points of this run (test-only; none in production). */
+    CrashPoints crashPoints() {
+        return seams.crashPoints();
+    }
+
+    /** One install step: an agent-log line and its audit event, with this run's channel. */
+    void step(EventLog.Level level, String action, String outcome, Object from, Object to, String reason,
+            String sha256, String keyId, String message) {
+        events.record(level, message, new EventLog.Event(action, outcome, from, to, channel, reason, keyId, sha256));
+    }
+
+    /** An INFO step. */
+    void info(String action, String outcome, Object from, Object to, String sha256, String keyId, String message) {
+        step(EventLog.Level.INFO, action, outcome, from, to, null, sha256, keyId, message);
+    }
+
+    /** The CRITICAL tamper line of a refused binary and its audit event ({@code failed}); never throws. */
+    void tamper(String action, String reasonCode, Object from, Object to, String sha256, String keyId, String message) {
+        events.tamper(message, new EventLog.Event(action, "failed", from, to, channel, reasonCode, keyId, sha256));
+    }
+
+    /** As {@link #tamper}, for a refusal that fails the run: the warnings of failed writes travel with {@code e}. */
+    <E extends com.cmdop.update.model.error.UpdateException> E refused(E e, String action, Object from, Object to,
+            String sha256, String keyId) {
+        return events.refused(e, new EventLog.Event(action, "failed", from, to, channel, e.code().name(), keyId, sha256));
+    }
+
     public InstallEnv withProgress(PrintStream p) {
         return new InstallEnv(root, installPath, dataDir, heartbeatFile, restartCommand, heartbeatTimeout,
-                restartTimeout, cacheTtl, channel, env, clock, agentLog, auditLog, p);
+                restartTimeout, cacheTtl, channel, env, clock, events, p, seams);
     }
 }

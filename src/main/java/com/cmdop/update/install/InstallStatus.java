@@ -1,5 +1,6 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.StateFile;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,7 +19,7 @@ public record InstallStatus(String installedVersion, Boolean installedVerified, 
         List<Quarantine.Entry> quarantined) {
 
     public static InstallStatus read(Path installPath, Path dataDir) {
-        InstallState.Installed rec = InstallState.load(dataDir.resolve("state.json")).installed();
+        StateFile.Installed rec = StateFile.ofDataDir(dataDir).installed();
         Boolean verified = null;
         if (rec != null) {
             verified = rec.signed() && Binaries.same(rec.sha256(), Binaries.sha256OrNull(installPath));

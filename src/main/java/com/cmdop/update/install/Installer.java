@@ -1,5 +1,6 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.StateFile;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.IntegrityException;
 import com.cmdop.update.model.error.UpdateException;
@@ -34,44 +35,40 @@ public final class Installer {
     private final Preflight preflight;
     private final HeartbeatWatcher watcher;
 
+    /** The engine on {@code env}, with the outside world of {@link InstallEnv#seams()}. */
     public Installer(InstallEnv env) {
-        this(env, Preflight.system(), HeartbeatWatcher.system(env.heartbeatFile()));
-    }
-
-    Installer(InstallEnv env, Preflight preflight, HeartbeatWatcher watcher) {
         this.env = env;
-        this.preflight = preflight;
-        this.watcher = watcher;
+        this.preflight = env.seams().preflight();
+        this.watcher = env.seams().watcher(env.heartbeatFile());
     }
 
     /** Installs {@code expected}, whose bytes {@code source} provides. */
     public InstallResult install(ExpectedArtifact expected, ArtifactSource source) {
         RecoveryResult recovered = new Recovery(env, watcher).recover();
-        InstallLog log = new InstallLog(env);
-        Transition transition = new Transition(env, log, watcher);
+        Transition transition = new Transition(env, watcher);
         String version = expected.version().toString();
         Journal.Binary from = current();
         if (from != null && Binaries.same(from.sha256(), expected.sha256())) {
-            return alreadyInstalled(expected, from, log, merge(recovered.warnings(), transition.warnings()));
+            return alreadyInstalled(expected, from, merge(recovered.warnings(), transition.warnings()));
         }
         preflight.check(env.installPath(), env.dataDir(), expected.length(),
                 from == null ? 0 : Binaries.sizeOrZero(env.installPath()));
         AtomicFiles.createDirectories(env.installDir());
         Path staging = Staging.create(env.installDir());
         try {
-            log.info("download", "started", show(from), version, expected.sha256(), expected.keyId(),
+            env.info("download", "started", show(from), version, expected.sha256(), expected.keyId(),
                     "download: " + version + " (" + expected.length() + " bytes) to " + staging);
             Sha256.Measurement m;
             try {
                 m = Staging.download(staging, source, expected.length(),
-                        Progress.on(env.progress(), "cmdop " + version, expected.length()));
+                        Progress.on(env.progress(), "cmdop " + version, expected.length()), env.crashPoints());
             } catch (IntegrityException e) {
-                throw tampered(log, e, from, version, null, expected.keyId());
+                throw tampered(e, from, version, null, expected.keyId());
             }
             if (m.length() != expected.length() || !m.matches(expected.sha256())) {
-                throw tampered(log, mismatch(staging, expected, m), from, version, m.hex(), expected.keyId());
+                throw tampered(mismatch(staging, expected, m), from, version, m.hex(), expected.keyId());
             }
-            log.info("verify", "ok", show(from), version, m.hex(), expected.keyId(), "verify: " + version + " sha256 "
+            env.info("verify", "ok", show(from), version, m.hex(), expected.keyId(), "verify: " + version + " sha256 "
                     + m.hex() + " matches the checksum signed by key " + expected.keyId());
             Staging.makeExecutable(staging);
             Journal j = prepare(Journal.INSTALL, from, new Journal.Binary(version, m.hex(), true, null), expected.keyId());
@@ -84,10 +81,9 @@ public final class Installer {
     /** Swaps back to the cached previous binary: verify it, swap, restart, heartbeat; quarantines the version left. */
     public InstallResult rollback() {
         RecoveryResult recovered = new Recovery(env, watcher).recover();
-        InstallLog log = new InstallLog(env);
-        Transition transition = new Transition(env, log, watcher);
-        InstallState.Previous prev = InstallState.load(env.stateFile()).previous();
-        BinaryCache cache = new BinaryCache(env.versionsDir());
+        Transition transition = new Transition(env, watcher);
+        StateFile.Previous prev = StateFile.load(env.stateFile()).previous();
+        BinaryCache cache = new BinaryCache(env.versionsDir(), env.crashPoints());
         if (prev == null || !Files.isRegularFile(cache.binary(prev.cache()))) {
             throw new UpdateException(ErrorCode.ROLLBACK_UNAVAILABLE, "there is no cached previous binary to roll "
                     + "back to" + (prev == null ? "" : " (" + cache.binary(prev.cache()) + " is missing)") + ": a binary is "
@@ -106,13 +102,13 @@ public final class Installer {
                 d.put("source", cache.binary(prev.cache()).toString());
                 d.put("expected_sha256", prev.sha256());
                 d.put("actual_sha256", m.hex());
-                throw tampered(log, new IntegrityException(ErrorCode.HASH_MISMATCH, "the cached previous binary "
+                throw tampered(new IntegrityException(ErrorCode.HASH_MISMATCH, "the cached previous binary "
                         + cache.binary(prev.cache()) + " (" + prev.version() + ") has SHA-256 " + m.hex()
                         + ", not the recorded " + prev.sha256() + ": it was changed after it was cached; nothing was "
                         + "swapped; install a verified version with --version " + prev.version() + " instead", d),
                         from, prev.version(), m.hex(), null);
             }
-            log.info("verify", "ok", show(from), prev.version(), m.hex(), null, "verify: the cached " + prev.version()
+            env.info("verify", "ok", show(from), prev.version(), m.hex(), null, "verify: the cached " + prev.version()
                     + " matches its recorded sha256 " + m.hex());
             Staging.makeExecutable(staging);
             Journal j = prepare(Journal.ROLLBACK, from, new Journal.Binary(prev.version(), prev.sha256(), prev.signed(),
@@ -128,8 +124,8 @@ public final class Installer {
      * changed at install_path: the journal and the partial copy are removed again.
      */
     private Journal prepare(String op, Journal.Binary current, Journal.Binary to, String keyId) {
-        BinaryCache cache = new BinaryCache(env.versionsDir());
-        InstallState.Previous prev = InstallState.load(env.stateFile()).previous();
+        BinaryCache cache = new BinaryCache(env.versionsDir(), env.crashPoints());
+        StateFile.Previous prev = StateFile.load(env.stateFile()).previous();
         Set<String> keep = new java.util.HashSet<>();
         if (prev != null) {
             keep.add(prev.cache());
@@ -142,14 +138,14 @@ public final class Installer {
         Journal j = new Journal(op, Journal.Phase.PREPARED, env.clock().instant(), from, to, keyId);
         j.save(env.journalFile());
         try {
-            CrashPoints.reach(CrashPoints.STAGE);
+            env.crashPoints().reach(CrashPoints.STAGE);
             if (from != null) {
                 cache.store(from.cache(), env.installPath(), from.sha256());
             }
         } catch (RuntimeException e) {
             try {
                 Journal.clear(env.journalFile());
-                new Retention(env, new InstallLog(env)).purge(env.clock().instant(), Set.of());
+                new Retention(env).purge(env.clock().instant(), Set.of());
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -162,20 +158,20 @@ public final class Installer {
      * The expected bytes are already at install_path. Nothing is swapped; if state.json did not know that they
      * are this signed version (an adopted binary), it is recorded now.
      */
-    private InstallResult alreadyInstalled(ExpectedArtifact expected, Journal.Binary current, InstallLog log,
+    private InstallResult alreadyInstalled(ExpectedArtifact expected, Journal.Binary current,
             List<String> warnings) {
         String version = expected.version().toString();
-        InstallState state = InstallState.load(env.stateFile());
+        StateFile state = StateFile.load(env.stateFile());
         boolean record = !version.equals(current.version()) || !current.signed();
         if (record) {
             state.setInstalled(version, current.sha256(), true,
                     env.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             state.save();
-            log.info("verify", "ok", current.version(), version, current.sha256(), expected.keyId(), "verify: the binary "
+            env.info("verify", "ok", current.version(), version, current.sha256(), expected.keyId(), "verify: the binary "
                     + "at " + env.installPath() + " is already " + version + " (it matches the signed checksum)");
         }
-        InstallState.Previous prev = state.previous();
-        List<String> all = merge(warnings, log.drainProblems());
+        StateFile.Previous prev = state.previous();
+        List<String> all = merge(warnings, env.events().drainWarnings());
         return new InstallResult(Journal.INSTALL, record, current.version(), version, current.sha256(),
                 expected.keyId(), prev == null ? null : prev.version(), prev == null ? null : prev.expires(), all);
     }
@@ -186,9 +182,9 @@ public final class Installer {
         if (sha == null) {
             return null;
         }
-        InstallState.Installed rec = InstallState.load(env.stateFile()).installed();
+        StateFile.Installed rec = StateFile.load(env.stateFile()).installed();
         boolean known = rec != null && rec.sha256().equals(sha);
-        return new Journal.Binary(known ? rec.version() : InstallState.UNKNOWN, sha, known && rec.signed(), null);
+        return new Journal.Binary(known ? rec.version() : StateFile.UNKNOWN, sha, known && rec.signed(), null);
     }
 
     private static IntegrityException mismatch(Path staging, ExpectedArtifact expected, Sha256.Measurement m) {
@@ -205,10 +201,9 @@ public final class Installer {
                 + "; the file was changed or corrupted on the way; nothing was changed", d);
     }
 
-    private static IntegrityException tampered(InstallLog log, IntegrityException e, Journal.Binary from, String to,
-            String sha256, String keyId) {
-        log.tamper("verify", e.code().name(), show(from), to, sha256, keyId, e.getMessage());
-        return e;
+    private IntegrityException tampered(IntegrityException e, Journal.Binary from, String to, String sha256,
+            String keyId) {
+        return env.refused(e, "verify", show(from), to, sha256, keyId);
     }
 
     private static String show(Journal.Binary b) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -53,8 +54,9 @@ public final class Preflight {
         this.uid = uid;
     }
 
-    public static Preflight system() {
-        return new Preflight(new Disk() {
+    /** The real filesystem's facts. */
+    public static Disk systemDisk() {
+        return new Disk() {
             @Override
             public long usableSpace(Path existingDir) throws IOException {
                 return Files.getFileStore(existingDir).getUsableSpace();
@@ -65,7 +67,7 @@ public final class Preflight {
                 FileStore fs = Files.getFileStore(existingDir);
                 return fs;
             }
-        }, currentUid());
+        };
     }
 
     /**
@@ -124,6 +126,25 @@ public final class Preflight {
                     + ": permission denied; run as a user who may write there (e.g. root, with sudo), " + alternative
                     + "; nothing was changed", Map.of("path", dir.toString()));
         }
+    }
+
+    /**
+     * What recovery checks before it touches anything (issue #9): the data directory and its
+     * {@code versions/} cache are not symbolic links (the purge deletes what it finds in them), and the data
+     * directory (or its nearest existing parent) and every parent are safe as in {@link #check}.
+     * UNSAFE_DIRECTORY (77) otherwise.
+     */
+    public void checkDataDir(Path dataDir) {
+        Path abs = dataDir.toAbsolutePath();
+        for (Path p : List.of(abs, abs.resolve(BinaryCache.DIR))) {
+            if (Files.isSymbolicLink(p)) {
+                throw new UpdateException(ErrorCode.UNSAFE_DIRECTORY, p + " is a symbolic link" + linkTarget(p)
+                        + ": the updater keeps and deletes files there as root, so it must be a real directory "
+                        + "(remove the link, or set update.data_dir to the real directory); nothing was changed",
+                        Map.of("path", p.toString()));
+            }
+        }
+        safe(existing(abs), "update.data_dir");
     }
 
     /** The directory and all its parents: owned by root or this user, not writable by others (sticky parents excepted). */
@@ -185,7 +206,8 @@ public final class Preflight {
         return (bytes + 1048575) / 1048576;
     }
 
-    static long currentUid() {
+    /** This process's user id, or -1 when it cannot be learned (0 when running as root). */
+    public static long currentUid() {
         try {
             return new com.sun.security.auth.module.UnixSystem().getUid();
         } catch (RuntimeException | LinkageError e) {

@@ -1,6 +1,6 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.audit.AgentLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.service.HeartbeatWatcher;
 import java.io.IOException;
@@ -54,7 +54,7 @@ public final class Recovery {
     }
 
     public Recovery(InstallEnv env) {
-        this(env, HeartbeatWatcher.system(env.heartbeatFile()));
+        this(env, env.seams().watcher(env.heartbeatFile()));
     }
 
     Recovery(InstallEnv env, HeartbeatWatcher watcher) {
@@ -63,8 +63,8 @@ public final class Recovery {
     }
 
     public RecoveryResult recover() {
-        InstallLog log = new InstallLog(env);
-        Transition transition = new Transition(env, log, watcher);
+        env.seams().preflight().checkDataDir(env.dataDir()); // before anything is read, moved or deleted there
+        Transition transition = new Transition(env, watcher);
         List<String> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Journal j;
@@ -79,28 +79,28 @@ public final class Recovery {
                 throw com.cmdop.update.io.AtomicFiles.ioFailure("move aside", env.journalFile(), moveFailed);
             }
             warnings.add(e.getMessage() + "; moved to " + aside);
-            log.step(AgentLog.Level.ERROR, "recover", "failed", null, null, "corrupt-journal", null, null,
+            env.step(EventLog.Level.ERROR, "recover", "failed", null, null, "corrupt-journal", null, null,
                     "recover: " + env.journalFile() + " was unreadable; moved to " + aside);
             j = null;
         }
         if (j != null) {
-            actions.add(finishOrUndo(j, transition, log));
+            actions.add(finishOrUndo(j, transition));
         }
         for (Path p : Staging.removeLeftovers(env.installDir())) {
             actions.add("removed the leftover staging file " + p);
-            log.step(AgentLog.Level.INFO, "recover", "applied", null, null, "leftover", null, null,
+            env.step(EventLog.Level.INFO, "recover", "applied", null, null, "leftover", null, null,
                     "recover: removed the leftover staging file " + p);
         }
-        String adopted = new Adoption(env, log).reconcile();
+        String adopted = new Adoption(env).reconcile();
         if (adopted != null) {
             actions.add(adopted);
         }
-        actions.addAll(new Retention(env, log).purge(env.clock().instant(), Set.of()));
+        actions.addAll(new Retention(env).purge(env.clock().instant(), Set.of()));
         warnings.addAll(transition.warnings());
         return new RecoveryResult(actions, warnings);
     }
 
-    private String finishOrUndo(Journal j, Transition transition, InstallLog log) {
+    private String finishOrUndo(Journal j, Transition transition) {
         String now = Binaries.sha256OrNull(env.installPath());
         String what = j.op() + " of " + j.to().version() + " (from " + (j.from() == null ? "nothing" : j.from().version())
                 + ", interrupted in phase " + j.phase().name().toLowerCase(java.util.Locale.ROOT) + ")";
@@ -123,7 +123,7 @@ public final class Recovery {
             done = "dropped the journal of the interrupted " + what + ": install_path holds neither version, so it "
                     + "was changed by someone else; it is adopted as it is";
         }
-        log.step(AgentLog.Level.WARN, "recover", "applied", j.from() == null ? null : j.from().version(),
+        env.step(EventLog.Level.WARN, "recover", "applied", j.from() == null ? null : j.from().version(),
                 j.to().version(), j.phase().name().toLowerCase(java.util.Locale.ROOT), null, null, "recover: " + done);
         return done;
     }

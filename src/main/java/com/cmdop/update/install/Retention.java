@@ -1,6 +1,7 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.audit.AgentLog;
+import com.cmdop.update.state.StateFile;
+import com.cmdop.update.audit.EventLog;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,23 +19,21 @@ import java.util.Set;
  */
 public final class Retention {
     private final InstallEnv env;
-    private final InstallLog log;
     private final BinaryCache cache;
 
-    Retention(InstallEnv env, InstallLog log) {
+    Retention(InstallEnv env) {
         this.env = env;
-        this.log = log;
-        this.cache = new BinaryCache(env.versionsDir());
+        this.cache = new BinaryCache(env.versionsDir(), env.crashPoints());
     }
 
     /** The cached previous binary of a data directory, for {@code status}: reads only, no lock needed. */
     public static Optional<PreviousBinary> previous(Path dataDir) {
-        InstallState.Previous p = InstallState.load(dataDir.resolve("state.json")).previous();
+        StateFile.Previous p = StateFile.ofDataDir(dataDir).previous();
         if (p == null) {
             return Optional.empty();
         }
         return Optional.of(new PreviousBinary(p.version(), p.sha256(), p.replacedAt(), p.expires(),
-                new BinaryCache(dataDir.resolve("versions")).binary(p.cache())));
+                new BinaryCache(dataDir.resolve(BinaryCache.DIR)).binary(p.cache())));
     }
 
     /**
@@ -43,15 +42,15 @@ public final class Retention {
      */
     List<String> purge(Instant now, Set<String> inUse) {
         List<String> done = new ArrayList<>();
-        InstallState state = InstallState.load(env.stateFile());
-        InstallState.Previous prev = state.previous();
+        StateFile state = StateFile.load(env.stateFile());
+        StateFile.Previous prev = state.previous();
         if (prev != null && !now.isBefore(prev.expires())) {
             state.setPrevious(null);
             state.save();
             cache.delete(prev.cache());
             String msg = "purged the cached previous binary " + prev.version() + " (replaced " + prev.replacedAt()
                     + ", kept for cache_ttl until " + prev.expires() + ")";
-            log.step(AgentLog.Level.INFO, "purge", "applied", prev.version(), null, "expired", prev.sha256(), null, msg);
+            env.step(EventLog.Level.INFO, "purge", "applied", prev.version(), null, "expired", prev.sha256(), null, msg);
             done.add(msg);
             prev = null;
         }
@@ -68,7 +67,7 @@ public final class Retention {
             String why = complete ? "unused" : "incomplete";
             String msg = "removed the cache entry versions/" + name + (complete ? " (not the rollback target)"
                     : " (left incomplete by an interrupted copy)");
-            log.step(AgentLog.Level.INFO, "purge", "applied", name, null, why, null, null, msg);
+            env.step(EventLog.Level.INFO, "purge", "applied", name, null, why, null, null, msg);
             done.add(msg);
         }
         return done;

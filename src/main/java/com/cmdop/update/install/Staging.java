@@ -52,12 +52,13 @@ final class Staging {
      * Streams the source into the (empty) staging file with at most {@code maxBytes} accepted, fsyncs it,
      * and returns the SHA-256 of what is on disk.
      */
-    static Sha256.Measurement download(Path staging, ArtifactSource source, long maxBytes, Progress progress) {
+    static Sha256.Measurement download(Path staging, ArtifactSource source, long maxBytes, Progress progress,
+            CrashPoints crashPoints) {
         CappedOutputStream capped = null;
         try (FileChannel ch = FileChannel.open(staging, Set.of(StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS))) {
             capped = new CappedOutputStream(progress.wrap(new BufferedOutputStream(Channels.newOutputStream(ch),
-                    64 * 1024)), maxBytes);
+                    64 * 1024)), maxBytes, crashPoints);
             try {
                 source.writeTo(capped);
                 capped.flush();
@@ -76,7 +77,7 @@ final class Staging {
             }
             throw e;
         }
-        CrashPoints.reach(CrashPoints.VERIFY);
+        crashPoints.reach(CrashPoints.VERIFY);
         return measure(staging, maxBytes);
     }
 
@@ -175,13 +176,15 @@ final class Staging {
     /** Refuses the byte after {@code max}; remembers that it did, whatever the source makes of the exception. */
     private static final class CappedOutputStream extends FilterOutputStream {
         private final long max;
+        private final CrashPoints crashPoints;
         private long count;
         private boolean halfway;
         boolean exceeded;
 
-        CappedOutputStream(OutputStream out, long max) {
+        CappedOutputStream(OutputStream out, long max, CrashPoints crashPoints) {
             super(out);
             this.max = max;
+            this.crashPoints = crashPoints;
         }
 
         @Override
@@ -200,7 +203,7 @@ final class Staging {
             if (!halfway && count >= max / 2) {
                 halfway = true;
                 out.flush();
-                CrashPoints.reach(CrashPoints.DOWNLOAD);
+                crashPoints.reach(CrashPoints.DOWNLOAD);
             }
         }
     }

@@ -1,6 +1,7 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.audit.AgentLog;
+import com.cmdop.update.state.StateFile;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.model.Version;
@@ -26,24 +27,22 @@ import java.util.Set;
  */
 final class Transition {
     private final InstallEnv env;
-    private final InstallLog log;
     private final BinaryCache cache;
     private final ServiceRestarter restarter;
     private final HeartbeatWatcher watcher;
     private final List<String> warnings = new ArrayList<>();
 
-    Transition(InstallEnv env, InstallLog log, HeartbeatWatcher watcher) {
+    Transition(InstallEnv env, HeartbeatWatcher watcher) {
         this.env = env;
-        this.log = log;
-        this.cache = new BinaryCache(env.versionsDir());
+        this.cache = new BinaryCache(env.versionsDir(), env.crashPoints());
         this.restarter = new ServiceRestarter(env.restartCommand(), env.env(), env.root(), env.restartOutput(),
-                env.restartTimeout());
+                env.restartTimeout(), env.seams().restartRunner());
         this.watcher = watcher;
     }
 
     List<String> warnings() {
         List<String> w = new ArrayList<>(warnings);
-        w.addAll(log.drainProblems());
+        w.addAll(env.events().drainWarnings());
         return w;
     }
 
@@ -52,21 +51,21 @@ final class Transition {
         Journal.Binary to = prepared.to();
         String fromVersion = prepared.from() == null ? null : prepared.from().version();
         Staging.swapInto(staging, env.installPath());
-        log.info("swap", "applied", fromVersion, to.version(), to.sha256(), prepared.keyId(),
+        env.info("swap", "applied", fromVersion, to.version(), to.sha256(), prepared.keyId(),
                 "swap: " + env.installPath() + " is now " + to.version() + " (was " + show(fromVersion) + ")");
-        CrashPoints.reach(CrashPoints.SWAP);
+        env.crashPoints().reach(CrashPoints.SWAP);
         Journal current = prepared;
         Health health = null;
         try {
             current = save(prepared.withPhase(Journal.Phase.SWAPPED));
             if (restarter.enabled()) {
-                CrashPoints.reach(CrashPoints.RESTART);
+                env.crashPoints().reach(CrashPoints.RESTART);
                 health = restartAndConfirm(to.version(), true);
             } else {
                 String w = "service.restart is [] in config.yaml: the agent was not restarted and its heartbeat not "
                         + "checked; restart it yourself to run " + to.version();
                 warnings.add(w);
-                log.step(AgentLog.Level.WARN, "restart", "skipped", fromVersion, to.version(), "no-restart-command",
+                env.step(EventLog.Level.WARN, "restart", "skipped", fromVersion, to.version(), "no-restart-command",
                         null, null, "restart: skipped: " + w);
             }
         } catch (RuntimeException e) {
@@ -80,7 +79,7 @@ final class Transition {
         }
         if (health == null || health.ok()) {
             Journal healthy = save(current.withPhase(Journal.Phase.HEALTHY));
-            CrashPoints.reach(CrashPoints.COMMIT);
+            env.crashPoints().reach(CrashPoints.COMMIT);
             return commit(healthy);
         }
         Journal reverting = save(current.withPhase(Journal.Phase.REVERTING));
@@ -93,31 +92,31 @@ final class Transition {
         Journal.Binary to = j.to();
         Journal.Binary from = j.from();
         Instant now = env.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-        InstallState state = InstallState.load(env.stateFile());
+        StateFile state = StateFile.load(env.stateFile());
         state.setInstalled(to.version(), to.sha256(), to.signed(), now);
         if (from != null && from.cache() != null) {
-            state.setPrevious(new InstallState.Previous(from.version(), from.sha256(), from.signed(), from.cache(), now,
+            state.setPrevious(new StateFile.Previous(from.version(), from.sha256(), from.signed(), from.cache(), now,
                     now.plus(env.cacheTtl())));
         }
         state.save();
         Quarantine q = Quarantine.loadFile(env.quarantineFile());
         if (j.op().equals(Journal.ROLLBACK) && from != null && Version.isValid(from.version())) {
             q.add(from.version(), "rolled back from (rollback to " + to.version() + ")", now);
-            log.step(AgentLog.Level.WARN, "quarantine", "applied", from.version(), null, "rolled-back", from.sha256(),
+            env.step(EventLog.Level.WARN, "quarantine", "applied", from.version(), null, "rolled-back", from.sha256(),
                     null, "quarantine: " + from.version() + " (rolled back from); it is not installed automatically "
                             + "again until a newer version is published");
         } else if (j.op().equals(Journal.INSTALL) && Version.isValid(to.version())) {
             for (Version cleared : q.clearOlderThanOrEqual(Version.parse(to.version()))) {
-                log.info("quarantine", "cleared", cleared.toString(), null, null, null, "quarantine: cleared "
+                env.info("quarantine", "cleared", cleared.toString(), null, null, null, "quarantine: cleared "
                         + cleared + " (" + to.version() + " is installed and healthy)");
             }
         }
-        log.info(j.op(), "applied", from == null ? null : from.version(), to.version(), to.sha256(), j.keyId(),
+        env.info(j.op(), "applied", from == null ? null : from.version(), to.version(), to.sha256(), j.keyId(),
                 j.op() + ": " + to.version() + " is installed" + (from == null ? "" : " (was " + from.version()
                         + "; kept as the rollback target until " + now.plus(env.cacheTtl()) + ")"));
         Journal.clear(env.journalFile());
-        new Retention(env, log).purge(now, Set.of());
-        InstallState.Previous prev = InstallState.load(env.stateFile()).previous();
+        new Retention(env).purge(now, Set.of());
+        StateFile.Previous prev = StateFile.load(env.stateFile()).previous();
         return new InstallResult(j.op(), true, from == null ? null : from.version(), to.version(), to.sha256(),
                 j.keyId(), prev == null ? null : prev.version(), prev == null ? null : prev.expires(), warnings());
     }
@@ -149,16 +148,16 @@ final class Transition {
         }
         Instant t = env.clock().instant().truncatedTo(ChronoUnit.SECONDS);
         if (problem == null) {
-            log.step(AgentLog.Level.WARN, "rollback", "applied", to.version(), from == null ? null : from.version(),
+            env.step(EventLog.Level.WARN, "rollback", "applied", to.version(), from == null ? null : from.version(),
                     heartbeatFailed ? "health-check-failed" : "interrupted", from == null ? null : from.sha256(), null,
                     "rollback: " + ip + (from == null ? " removed (there was no binary before " + to.version() + ")"
                             : " is " + from.version() + " again (" + to.version() + " undone)"));
         } else {
-            log.step(AgentLog.Level.ERROR, "rollback", "failed", to.version(), from.version(), "no-rollback-target",
+            env.step(EventLog.Level.ERROR, "rollback", "failed", to.version(), from.version(), "no-rollback-target",
                     to.sha256(), null, "rollback: impossible: " + problem + "; " + to.version() + " stays installed");
             warnings.add("could not put " + from.version() + " back: " + problem + "; " + to.version() + " stays");
         }
-        CrashPoints.reach(CrashPoints.ROLLBACK);
+        env.crashPoints().reach(CrashPoints.ROLLBACK);
         Health old = null;
         boolean newMayHaveRun = swapped || j.phase() == Journal.Phase.SWAPPED || j.phase() == Journal.Phase.REVERTING;
         if (problem == null && from != null && restarter.enabled() && newMayHaveRun) {
@@ -174,20 +173,20 @@ final class Transition {
         if (heartbeatFailed) {
             quarantine(to.version(), "failed its health check", to.sha256(), t);
         }
-        InstallState state = InstallState.load(env.stateFile());
+        StateFile state = StateFile.load(env.stateFile());
         if (problem != null) {
             state.setInstalled(to.version(), to.sha256(), to.signed(), t);
         } else if (from == null) {
             state.clearInstalled();
         } else {
-            InstallState.Installed rec = state.installed();
+            StateFile.Installed rec = state.installed();
             if (rec == null || !rec.sha256().equals(from.sha256())) {
                 state.setInstalled(from.version(), from.sha256(), from.signed(), t);
             }
         }
         state.save();
         Journal.clear(env.journalFile());
-        new Retention(env, log).purge(t, Set.of());
+        new Retention(env).purge(t, Set.of());
         return new Reverted(problem == null, old, problem);
     }
 
@@ -199,7 +198,7 @@ final class Transition {
         Path staging = Staging.create(env.installDir());
         try {
             if (!Staging.copyFrom(cache.binary(from.cache()), staging).matches(from.sha256())) {
-                log.tamper("rollback", ErrorCode.HASH_MISMATCH.name(), null, from.version(), from.sha256(), null,
+                env.tamper("rollback", ErrorCode.HASH_MISMATCH.name(), null, from.version(), from.sha256(), null,
                         "the cached copy " + cache.binary(from.cache()) + " of " + from.version()
                                 + " does not match its recorded sha256 " + from.sha256());
                 return "the cached copy of " + from.version() + " does not match its recorded SHA-256 (tampered?)";
@@ -218,20 +217,20 @@ final class Transition {
         Instant at = env.clock().instant();
         RestartResult rr = restarter.restart();
         if (!rr.ok()) {
-            log.step(AgentLog.Level.ERROR, "restart", "failed", null, version, "restart-failed", null, null,
+            env.step(EventLog.Level.ERROR, "restart", "failed", null, version, "restart-failed", null, null,
                     "restart: " + rr.describe());
             return new Health(rr, null);
         }
-        log.info("restart", "applied", null, version, null, null, "restart: " + String.join(" ", restarter.argv())
+        env.info("restart", "applied", null, version, null, null, "restart: " + String.join(" ", restarter.argv())
                 + " exited 0; waiting up to " + env.heartbeatTimeout().toSeconds() + " s for the heartbeat of " + version);
         if (crashPoints) {
-            CrashPoints.reach(CrashPoints.HEARTBEAT);
+            env.crashPoints().reach(CrashPoints.HEARTBEAT);
         }
         HeartbeatResult hb = watcher.await(version, at, before, env.heartbeatTimeout());
         if (hb.ok()) {
-            log.info("heartbeat", "ok", null, version, null, null, "heartbeat: " + hb.describe());
+            env.info("heartbeat", "ok", null, version, null, null, "heartbeat: " + hb.describe());
         } else {
-            log.step(AgentLog.Level.ERROR, "heartbeat", "failed", null, version, "heartbeat-" + hb.status().name()
+            env.step(EventLog.Level.ERROR, "heartbeat", "failed", null, version, "heartbeat-" + hb.status().name()
                     .toLowerCase(java.util.Locale.ROOT), null, null, "heartbeat: " + version + " not confirmed within "
                     + env.heartbeatTimeout().toSeconds() + " s: " + hb.describe() + " (" + watcher.file() + ")");
         }
@@ -243,7 +242,7 @@ final class Transition {
             return;
         }
         Quarantine.loadFile(env.quarantineFile()).add(version, reason, t);
-        log.step(AgentLog.Level.WARN, "quarantine", "applied", version, null, "health-check-failed", sha256, null,
+        env.step(EventLog.Level.WARN, "quarantine", "applied", version, null, "health-check-failed", sha256, null,
                 "quarantine: " + version + " (" + reason + "); it is not installed automatically again until a newer "
                         + "version is published (--version or --pin installs it anyway)");
     }
@@ -275,7 +274,7 @@ final class Transition {
             m.append("; ").append(to.version()).append(" is quarantined: it is not installed automatically again until "
                     + "a newer version is published (--version or --pin installs it anyway)");
         }
-        m.append("; see ").append(env.agentLog().file()).append(" and ").append(env.restartOutput());
+        m.append("; see ").append(env.events().agentLogFile()).append(" and ").append(env.restartOutput());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("operation", j.op());
         d.put("version", to.version());

@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
@@ -31,9 +35,16 @@ public final class RunLock implements AutoCloseable {
     /** Waits up to {@code wait} for the lock; then fails with LOCKED (exit 75). */
     public static RunLock acquire(Path lockFile, Duration wait) {
         AtomicFiles.createDirectories(lockFile.toAbsolutePath().getParent());
+        if (Files.isSymbolicLink(lockFile)) {
+            throw new UpdateException(ErrorCode.UNSAFE_DIRECTORY, lockFile + " is a symbolic link; the lock file is "
+                    + "opened (and created) as root, never through a link: remove the link", Map.of("lock_file",
+                    lockFile.toString()));
+        }
         FileChannel ch;
         try {
-            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rw-------")));
         } catch (IOException e) {
             throw AtomicFiles.ioFailure("open lock file", lockFile, e);
         }

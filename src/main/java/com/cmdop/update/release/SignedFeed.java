@@ -2,7 +2,7 @@ package com.cmdop.update.release;
 
 import com.cmdop.update.model.Version;
 
-import com.cmdop.update.audit.TamperLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.IntegrityException;
 import com.cmdop.update.model.error.InvalidInputException;
@@ -36,7 +36,8 @@ import java.util.Optional;
  * each file's signature is verified over its raw bytes before anything is parsed, then product,
  * channel, version and platform must match what was asked for, the channel sequence must not go back,
  * and the manifest must not have expired at the time fixed when the run started. Every refusal is an
- * {@link IntegrityException} (exit 80; expiry: 69) and is logged CRITICAL by {@link TamperLog}.
+ * {@link IntegrityException} (exit 80; expiry: 69) and is logged CRITICAL through the run's {@link EventLog}, whose
+ * failed writes never change that exit code.
  *
  * <p>Manifests are fetched conditionally: the last verified manifest and its signature are cached in
  * the data directory, so a check that finds nothing new transfers only the headers.
@@ -46,17 +47,17 @@ public final class SignedFeed {
     private final MinisignVerifier verifier;
     private final SequenceStore sequences;
     private final ValidatorCache cache;
-    private final TamperLog tamper;
+    private final EventLog events;
     private final Instant now;
     private final List<Signed> pendingCache = new ArrayList<>();
 
     public SignedFeed(FeedClient client, MinisignVerifier verifier, SequenceStore sequences, ValidatorCache cache,
-            TamperLog tamper, Instant now) {
+            EventLog events, Instant now) {
         this.client = client;
         this.verifier = verifier;
         this.sequences = sequences;
         this.cache = cache;
-        this.tamper = tamper;
+        this.events = events;
         this.now = now;
     }
 
@@ -276,8 +277,8 @@ public final class SignedFeed {
     }
 
     private void refused(UpdateException e, String action, String channel) {
-        if (tamper != null) {
-            tamper.refused(e, action, channel);
+        if (events != null) {
+            events.refused(e, action, channel);
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.cmdop.update.service;
 
+import com.cmdop.update.io.SafeText;
 import java.time.Instant;
 
 /**
@@ -30,13 +31,18 @@ public record HeartbeatResult(Status status, String expected, String seenVersion
         return status == Status.OK;
     }
 
+    /**
+     * One line for logs, terminals and error messages. The version comes from a file the agent (or anyone
+     * who can write it) controls, so every control character in it is escaped.
+     */
     public String describe() {
+        String seen = SafeText.escape(seenVersion);
         return switch (status) {
-            case OK -> "heartbeat names " + seenVersion + " at " + seenTime;
-            case WRONG_VERSION -> "heartbeat names " + seenVersion + ", expected " + expected;
-            case STALE -> "heartbeat not renewed since the restart (last: " + seenVersion + " at " + seenTime + ")";
+            case OK -> "heartbeat names " + seen + " at " + seenTime;
+            case WRONG_VERSION -> "heartbeat names " + seen + ", expected " + SafeText.escape(expected);
+            case STALE -> "heartbeat not renewed since the restart (last: " + seen + " at " + seenTime + ")";
             case MISSING -> "no heartbeat file was written";
-            case UNREADABLE -> "heartbeat file unreadable: " + detail;
+            case UNREADABLE -> "heartbeat file unreadable: " + SafeText.escape(detail);
         };
     }
 }

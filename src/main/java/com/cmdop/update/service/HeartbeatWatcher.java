@@ -6,14 +6,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,10 +31,19 @@ import java.util.function.LongSupplier;
  * restart (so a heartbeat the old agent wrote in that same second does not count). A file that is
  * missing, partly written or garbage is polled again until the deadline; the result reports the last
  * thing seen. The sleeper and the nanosecond clock are injectable so tests never sleep.
+ *
+ * <p>Every read is bounded (issue #9.3): the file is read only when it is a regular file, never through a
+ * symbolic link (a FIFO, a device or a directory there would block or mislead; it counts as unreadable and
+ * is polled again until the deadline), and each read runs on a daemon thread that is abandoned after
+ * {@link #READ_CAP} so a file swapped for a FIFO between the check and the open cannot hang the run.
  */
 public final class HeartbeatWatcher {
     public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
     static final int MAX_BYTES = 64 * 1024;
+    /** The longest one read of the heartbeat file may take (real time). */
+    static final Duration READ_CAP = Duration.ofSeconds(2);
+    /** Marks a file that is there but was not read: not a regular file, or a read that did not finish. */
+    private static final byte[] NOT_READ = new byte[0];
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Sleeps between polls; tests replace it. */
@@ -50,10 +65,6 @@ public final class HeartbeatWatcher {
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
         this.poll = poll;
-    }
-
-    public static HeartbeatWatcher system(Path file) {
-        return new HeartbeatWatcher(file, System::nanoTime, d -> Thread.sleep(d.toMillis()), DEFAULT_POLL);
     }
 
     public Path file() {
@@ -89,6 +100,10 @@ public final class HeartbeatWatcher {
         byte[] bytes = readBounded();
         if (bytes == null) {
             return new HeartbeatResult(HeartbeatResult.Status.MISSING, expected, null, null, "no file " + file);
+        }
+        if (bytes == NOT_READ) {
+            return unreadable(expected, "not a regular file, or not readable (a symbolic link, FIFO, device or "
+                    + "directory is not read)");
         }
         if (bytes.length > MAX_BYTES) {
             return unreadable(expected, "larger than " + MAX_BYTES + " bytes");
@@ -130,14 +145,36 @@ public final class HeartbeatWatcher {
         return new HeartbeatResult(HeartbeatResult.Status.UNREADABLE, expected, null, null, why);
     }
 
-    /** The file's bytes (at most MAX_BYTES + 1), or null if there is no file. */
+    /** The file's bytes (at most MAX_BYTES + 1), null if there is no file, {@link #NOT_READ} if not read. */
     private byte[] readBounded() {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(MAX_BYTES + 1);
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) {
+                return NOT_READ; // opening a FIFO blocks until someone writes it: never open one
+            }
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            return new byte[0]; // unreadable for now (a directory, a permission problem): keep polling
+            return NOT_READ; // unreadable for now (a permission problem): keep polling
+        }
+        FutureTask<byte[]> read = new FutureTask<>(() -> {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                return in.readNBytes(MAX_BYTES + 1);
+            }
+        });
+        Thread reader = new Thread(read, "cmdop-heartbeat-read");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return read.get(READ_CAP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            reader.interrupt();
+            return NOT_READ; // replaced by something that blocks (a FIFO) after the check: abandoned
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof NoSuchFileException ? null : NOT_READ;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return NOT_READ;
         }
     }
 }

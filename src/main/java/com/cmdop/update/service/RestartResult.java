@@ -22,6 +22,7 @@ public record RestartResult(boolean ok, Integer exitCode, boolean timedOut, Stri
 
     private static String oneLine(String s) {
         String t = s.strip().replace('\n', ' ').replace('\r', ' ');
-        return t.length() > 300 ? "..." + t.substring(t.length() - 300) : t;
+        t = t.length() > 300 ? "..." + t.substring(t.length() - 300) : t;
+        return com.cmdop.update.io.SafeText.escape(t); // the command's output may hold anything
     }
 }

@@ -1,7 +1,6 @@
 package com.cmdop.update.service;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,18 +25,39 @@ public final class ServiceRestarter {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     static final int TAIL_BYTES = 4096;
 
+    /**
+     * Runs a restart command to completion: the seam that lets the install engine be tested in-process.
+     *
+     * @param env        the environment to add (CMDOP_ROOT included)
+     * @param outputFile where the combined output goes (0600, never through a link)
+     */
+    @FunctionalInterface
+    public interface Runner {
+        RestartResult run(List<String> argv, Map<String, String> env, Path outputFile, Duration timeout);
+    }
+
+    /** The real runner: a child process, as described above. */
+    public static final Runner PROCESS = ServiceRestarter::runProcess;
+
     private final List<String> argv;
     private final Map<String, String> env;
     private final Path root;
     private final Path outputFile;
     private final Duration timeout;
+    private final Runner runner;
 
     public ServiceRestarter(List<String> argv, Map<String, String> env, Path root, Path outputFile, Duration timeout) {
+        this(argv, env, root, outputFile, timeout, PROCESS);
+    }
+
+    public ServiceRestarter(List<String> argv, Map<String, String> env, Path root, Path outputFile, Duration timeout,
+            Runner runner) {
         this.argv = List.copyOf(argv);
         this.env = Map.copyOf(env);
         this.root = root;
         this.outputFile = outputFile;
         this.timeout = timeout;
+        this.runner = runner;
     }
 
     /** {@code service.restart: []} means: do not restart (and so no heartbeat check). */
@@ -53,19 +73,22 @@ public final class ServiceRestarter {
         if (!enabled()) {
             throw new IllegalStateException("service.restart is empty");
         }
+        Map<String, String> withRoot = new java.util.HashMap<>(env);
+        withRoot.put("CMDOP_ROOT", root.toString());
+        return runner.run(argv, withRoot, outputFile, timeout);
+    }
+
+    private static RestartResult runProcess(List<String> argv, Map<String, String> env, Path outputFile,
+            Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().putAll(env);
-        pb.environment().put("CMDOP_ROOT", root.toString());
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectErrorStream(true);
         pb.redirectOutput(outputFile.toFile());
         Process p;
         try {
             Files.createDirectories(outputFile.toAbsolutePath().getParent());
-            if (!Files.exists(outputFile)) {
-                // the output may show paths and settings: readable by the owner only
-                Files.createFile(outputFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
+            freshOutputFile(outputFile);
             p = pb.start();
         } catch (IOException e) {
             return new RestartResult(false, null, false, "", "cannot run service.restart " + argv + ": "
@@ -76,30 +99,53 @@ public final class ServiceRestarter {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
-                return new RestartResult(false, null, true, tail(), "service.restart " + argv
+                return new RestartResult(false, null, true, tail(outputFile), "service.restart " + argv
                         + " did not finish within " + timeout.toSeconds() + " s and was killed");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-            return new RestartResult(false, null, false, tail(), "interrupted while running service.restart");
+            return new RestartResult(false, null, false, tail(outputFile), "interrupted while running service.restart");
         }
         int exit = p.exitValue();
-        String out = tail();
+        String out = tail(outputFile);
         if (exit != 0) {
             return new RestartResult(false, exit, false, out, "service.restart " + argv + " exited " + exit);
         }
         return new RestartResult(true, 0, false, out, null);
     }
 
-    private String tail() {
-        try (RandomAccessFile f = new RandomAccessFile(outputFile.toFile(), "r")) {
-            long len = f.length();
-            int n = (int) Math.min(len, TAIL_BYTES);
-            byte[] b = new byte[n];
-            f.seek(len - n);
-            f.readFully(b);
-            return new String(b, StandardCharsets.UTF_8);
+    /**
+     * Replaces the output file by a new, empty one (0600: the output may show paths and settings). Whatever
+     * was there is removed as an entry, never written through: a symbolic link planted as restart.out is
+     * deleted itself, its target untouched (the redirect would otherwise truncate the target). CREATE_NEW
+     * fails if something reappears in between.
+     */
+    private static void freshOutputFile(Path outputFile) throws IOException {
+        if (Files.isDirectory(outputFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(outputFile + " is a directory");
+        }
+        Files.deleteIfExists(outputFile); // removes a link itself, not its target
+        Files.createFile(outputFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+
+    /** The last TAIL_BYTES of the output; read only from a regular file, never through a link. */
+    private static String tail(Path outputFile) {
+        try {
+            if (!Files.isRegularFile(outputFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return "";
+            }
+            try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(outputFile,
+                    java.util.Set.of(java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+                long len = ch.size();
+                int n = (int) Math.min(len, TAIL_BYTES);
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+                ch.position(len - n);
+                while (b.hasRemaining() && ch.read(b) > 0) {
+                    // fill
+                }
+                return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             return "";
         }

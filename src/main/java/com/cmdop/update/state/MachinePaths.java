@@ -36,7 +36,7 @@ public record MachinePaths(Path root, Path config, String home) {
     }
 
     public Path stateFile(Settings s) {
-        return dataDir(s).resolve("state.json");
+        return StateFile.in(dataDir(s));
     }
 
     public Path installPath(Settings s) {

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import com.cmdop.update.service.RestartResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +121,44 @@ class LifecycleInProcessTest {
         assertThat(status.json().path("agent").path("held").asBoolean()).isTrue();
         assertThat(status.json().path("agent").path("binary").asText()).isEqualTo("custom");
         assertThat(run("--hold", "--pin", "v1.1.0").exit()).isEqualTo(64);
+    }
+
+    /**
+     * A stand-in for {@code systemctl restart}: the "agent" at install_path comes up and writes its heartbeat,
+     * unless it is a release whose agent never comes up (its script says so). No process, no real sleep.
+     */
+    private static RestartResult restartTheAgent(Path root) {
+        try {
+            String agent = Files.readString(root.resolve("usr/local/bin/cmdop"));
+            if (!agent.contains("never-comes-up")) {
+                String version = agent.replaceAll("(?s).*echo cmdop (v[0-9.]+).*", "$1");
+                Path hb = root.resolve("var/lib/cmdop/heartbeat.json");
+                Files.createDirectories(hb.getParent());
+                Files.writeString(hb, "{\"version\": \"" + version + "\", \"time\": \"" + Cli.NOW + "\", \"pid\": 1}");
+            }
+            return new RestartResult(true, 0, false, "", null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aReleaseWhoseHeartbeatNeverComesIsRolledBackAndQuarantinedInProcess() throws IOException {
+        AtomicLong nanos = new AtomicLong();
+        cli.seams(s -> s.withRestartRunner((argv, env, out, timeout) -> restartTheAgent(root))
+                .withSleeper(d -> nanos.addAndGet(d.toNanos()), nanos::get));
+        feed.release("v1.2.0", "#!/bin/sh\necho cmdop v1.2.0 never-comes-up\n".getBytes(StandardCharsets.UTF_8));
+        writeConfig(feed.config("stable") + "  service:\n    restart: [systemctl, restart, cmdop-agent]\n"
+                + "    heartbeat_timeout: 30s\n");
+        assertThat(run().exit()).isZero();
+
+        Cli.Result bad = run("--version", "v1.2.0");
+
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(81);
+        assertThat(bad.json().path("error").path("code").asText()).isEqualTo("HEALTH_CHECK_FAILED");
+        assertThat(Files.readAllBytes(agent())).as("v1.0.0 is back").isEqualTo(V1);
+        assertThat(run("--check").json().path("quarantined").findValuesAsText("version")).containsExactly("v1.2.0");
+        assertThat(nanos.get()).as("the heartbeat wait ran its 30 s on the fake clock").isGreaterThanOrEqualTo(30_000_000_000L);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.lock.RunLock;
 import com.cmdop.update.model.Version;
@@ -31,8 +30,8 @@ public final class CrashChild {
         Path root = Path.of(args[1]);
         Machine m = Machine.open(root, null, null);
         Clock clock = Clock.systemUTC();
-        InstallEnv env = InstallEnv.of(m, System.getenv(), clock, new AgentLog(m.paths().agentLog(m.settings()), clock),
-                new AuditLog(m.paths().auditLog(m.settings()), clock, "cli", "crash-child"), null);
+        InstallEnv env = InstallEnv.of(m, System.getenv(), clock, new EventLog(m.paths().agentLog(m.settings()),
+                m.paths().auditLog(m.settings()), clock, "cli", "crash-child", System.err), null);
         int status = 0;
         try (RunLock lock = RunLock.acquire(m.paths().lockFile(m.settings()), Duration.ofSeconds(10))) {
             switch (args[0]) {

@@ -2,8 +2,7 @@ package com.cmdop.update.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cmdop.update.audit.AgentLog;
-import com.cmdop.update.audit.AuditLog;
+import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.trust.Sha256;
@@ -122,8 +121,8 @@ final class FakeMachine {
 
     InstallEnv env(Clock clock) {
         Machine m = machine();
-        return InstallEnv.of(m, Map.of(), clock, new AgentLog(m.paths().agentLog(m.settings()), clock),
-                new AuditLog(m.paths().auditLog(m.settings()), clock, "cli", "test-run"), null);
+        return InstallEnv.of(m, Map.of(), clock, new EventLog(m.paths().agentLog(m.settings()),
+                m.paths().auditLog(m.settings()), clock, "cli", "test-run", System.err), null);
     }
 
     /** What {@code install_path --version} prints. */
@@ -153,7 +152,7 @@ final class FakeMachine {
     }
 
     JsonNode state() {
-        return read(dataDir().resolve("state.json"));
+        return read(com.cmdop.update.state.StateFile.in(dataDir()));
     }
 
     JsonNode heartbeatJson() {

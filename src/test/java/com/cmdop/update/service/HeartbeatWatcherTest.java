@@ -1,6 +1,7 @@
 package com.cmdop.update.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -140,5 +141,43 @@ class HeartbeatWatcherTest {
         write(beat("v0.9.0", "2026-11-27T10:00:05Z"));
 
         assertThat(watcher().await("unknown", RESTART, new HeartbeatWatcher.Snapshot(null), TIMEOUT).ok()).isTrue();
+    }
+
+    @Test
+    void aFifoAsTheHeartbeatFileIsUnreadableAndTheWaitEndsAtTheTimeout() throws Exception {
+        Process p = new ProcessBuilder("mkfifo", dir.resolve("heartbeat.json").toString()).start();
+        assertThat(p.waitFor()).isZero();
+        HeartbeatWatcher w = watcher();
+
+        // a guard against a hang only (a blocking open of the FIFO never returns), not a timing requirement
+        HeartbeatResult r = assertTimeoutPreemptively(Duration.ofMinutes(2),
+                () -> w.await("v1.2.4", RESTART, w.snapshot(), TIMEOUT));
+
+        assertThat(r.status()).isEqualTo(HeartbeatResult.Status.UNREADABLE);
+        assertThat(r.describe()).contains("not a regular file");
+        assertThat(sleeps).as("polled until the deadline").isEqualTo(150);
+    }
+
+    @Test
+    void aSymbolicLinkAsTheHeartbeatFileIsNotFollowed() throws IOException {
+        Path elsewhere = dir.resolve("elsewhere.json");
+        Files.writeString(elsewhere, beat("v1.2.4", "2026-11-27T10:00:05Z"));
+        Files.createSymbolicLink(dir.resolve("heartbeat.json"), elsewhere);
+
+        HeartbeatResult r = watcher().await("v1.2.4", RESTART, new HeartbeatWatcher.Snapshot(null), Duration.ofSeconds(1));
+
+        assertThat(r.status()).isEqualTo(HeartbeatResult.Status.UNREADABLE);
+    }
+
+    @Test
+    void aHostileVersionInTheHeartbeatIsEscapedWhenDescribed() {
+        write("{\"version\": \"v6.6.6\\n2026-11-27T10:00:00Z CRITICAL update: forged\\u001b[2J\", "
+                + "\"time\": \"2026-11-27T10:00:05Z\"}");
+
+        HeartbeatResult r = watcher().await("v1.2.4", RESTART, new HeartbeatWatcher.Snapshot(null), Duration.ofSeconds(1));
+
+        assertThat(r.status()).isEqualTo(HeartbeatResult.Status.WRONG_VERSION);
+        assertThat(r.describe()).doesNotContain("\n").doesNotContain("\u001b")
+                .contains("v6.6.6\\n2026-11-27T10:00:00Z CRITICAL update: forged\\x1b[2J");
     }
 }

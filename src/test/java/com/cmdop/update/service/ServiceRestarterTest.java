@@ -79,4 +79,33 @@ class ServiceRestarterTest {
     void anEmptyArgvMeansNoRestart() {
         assertThat(restarter(List.of(), Duration.ofSeconds(1)).enabled()).isFalse();
     }
+
+    @Test
+    void aSymlinkPlantedAsTheOutputFileIsReplacedAndItsTargetLeftIntact() throws IOException {
+        Path precious = dir.resolve("precious");
+        Files.writeString(precious, "root's data\n");
+        Files.createDirectories(dir.resolve("out"));
+        Files.createSymbolicLink(dir.resolve("out/restart.out"), precious);
+        Path s = script("echo restarted");
+
+        RestartResult r = restarter(List.of(s.toString()), Duration.ofSeconds(20)).restart();
+
+        assertThat(r.ok()).isTrue();
+        assertThat(Files.readString(precious)).isEqualTo("root's data\n");
+        assertThat(Files.isSymbolicLink(dir.resolve("out/restart.out"))).isFalse();
+        assertThat(r.output()).contains("restarted");
+    }
+
+    @Test
+    void aRunnerReplacesTheProcessAndGetsCmdopRoot() {
+        Map<String, String> seen = new java.util.HashMap<>();
+        ServiceRestarter r = new ServiceRestarter(List.of("restart-it"), Map.of("EXTRA", "x"), dir.resolve("root"),
+                dir.resolve("out/restart.out"), Duration.ofSeconds(1), (argv, env, out, timeout) -> {
+                    seen.putAll(env);
+                    return new RestartResult(true, 0, false, "", null);
+                });
+
+        assertThat(r.restart().ok()).isTrue();
+        assertThat(seen).containsEntry("CMDOP_ROOT", dir.resolve("root").toString()).containsEntry("EXTRA", "x");
+    }
 }

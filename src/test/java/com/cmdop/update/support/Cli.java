@@ -2,6 +2,7 @@ package com.cmdop.update.support;
 
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.cli.CliFactory;
+import com.cmdop.update.install.EngineSeams;
 import com.cmdop.update.release.feed.FeedTimeouts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +31,7 @@ public final class Cli {
     private Path cwd = Path.of("").toAbsolutePath();
     private Duration lockWait = Duration.ofMillis(300);
     private FeedTimeouts feedTimeouts = FeedTimeouts.DEFAULTS;
+    private java.util.function.UnaryOperator<EngineSeams> seams = s -> s;
 
     public Cli env(String k, String v) {
         env.put(k, v);
@@ -56,6 +58,12 @@ public final class Cli {
         return this;
     }
 
+    /** Replaces parts of the install engine's outside world (restarts, heartbeat clock, crash points). */
+    public Cli seams(java.util.function.UnaryOperator<EngineSeams> change) {
+        seams = change;
+        return this;
+    }
+
     public Result run(String... args) {
         return runWithStdin("", args);
     }
@@ -66,7 +74,7 @@ public final class Cli {
         AppContext ctx = new AppContext(Map.copyOf(env), clock,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                cwd, false, lockWait, feedTimeouts);
+                cwd, false, lockWait, feedTimeouts, seams.apply(EngineSeams.system(Map.copyOf(env))));
         int exit = CliFactory.run(ctx, args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
