@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The value types of the settings: each reads a raw value strictly and says what it expected. */
@@ -15,27 +16,8 @@ public final class ValueTypes {
 
     private ValueTypes() {}
 
-    public static final ValueType<Channel> CHANNEL = new ValueType<>() {
-        @Override
-        public Channel parse(Object raw) {
-            String s = text(raw, this);
-            try {
-                return Channel.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidValueException(e.getMessage());
-            }
-        }
-
-        @Override
-        public Object toJson(Channel value) {
-            return value == null ? null : value.id();
-        }
-
-        @Override
-        public String expected() {
-            return "one of " + Channel.ALLOWED;
-        }
-    };
+    public static final ValueType<Channel> CHANNEL = textual("one of " + Channel.ALLOWED, false, Channel::parse,
+            Channel::id, null);
 
     /** true/false, and on/off as SPEC section 5 allows (YAML 1.2 reads {@code on} as a string). */
     public static final ValueType<Boolean> ON_OFF = new ValueType<>() {
@@ -71,88 +53,26 @@ public final class ValueTypes {
 
     /** A duration with a unit between {@code min} and {@code max}, such as 6h; a bare number is refused. */
     public static ValueType<Duration> duration(String min, String max) {
-        return new ValueType<>() {
-            @Override
-            public Duration parse(Object raw) {
-                if (raw instanceof Number n) {
-                    throw new InvalidValueException("expected a duration with a unit such as 6h (" + min + " .. " + max
-                            + "), found the number " + n + ": write " + n + "h or " + n + "m");
-                }
-                String s = text(raw, this);
-                try {
-                    return DurationText.parseWithin(s, min, max);
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidValueException(e.getMessage());
-                }
-            }
-
-            @Override
-            public Object toJson(Duration value) {
-                return value == null ? null : DurationText.format(value);
-            }
-
-            @Override
-            public String expected() {
-                return "a duration such as 6h (" + min + " .. " + max + ")";
-            }
-        };
+        return textual("a duration such as 6h (" + min + " .. " + max + ")", false,
+                text -> DurationText.parseWithin(text, min, max), DurationText::format,
+                n -> "expected a duration with a unit such as 6h (" + min + " .. " + max + "), found the number " + n
+                        + ": write " + n + "h or " + n + "m");
     }
 
     /** A version, or null for "none" ({@code null}, {@code ""}). */
-    public static final ValueType<Version> VERSION_OR_NONE = new ValueType<>() {
-        @Override
-        public Version parse(Object raw) {
-            if (isNone(raw)) {
-                return null;
-            }
-            if (raw instanceof Number n) {
-                throw new InvalidValueException("expected a version string such as v1.2.3, found the number " + n
-                        + ": quote it and give all three parts, e.g. \"v1.2.0\"");
-            }
-            String s = text(raw, this);
-            try {
-                return Version.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidValueException(e.getMessage() + "; use null or \"\" to unpin");
-            }
-        }
-
-        @Override
-        public Object toJson(Version value) {
-            return value == null ? null : value.toString();
-        }
-
-        @Override
-        public String expected() {
-            return "a version such as v1.2.3, or null to unpin";
-        }
-    };
+    public static final ValueType<Version> VERSION_OR_NONE = textual("a version such as v1.2.3, or null to unpin",
+            true, text -> {
+                try {
+                    return Version.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + "; use null or \"\" to unpin");
+                }
+            }, Version::toString, n -> "expected a version string such as v1.2.3, found the number " + n
+                    + ": quote it and give all three parts, e.g. \"v1.2.0\"");
 
     /** A maintenance window, or null for "none". */
-    public static final ValueType<MaintenanceWindow> WINDOW_OR_NONE = new ValueType<>() {
-        @Override
-        public MaintenanceWindow parse(Object raw) {
-            if (isNone(raw)) {
-                return null;
-            }
-            String s = text(raw, this);
-            try {
-                return MaintenanceWindow.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidValueException(e.getMessage());
-            }
-        }
-
-        @Override
-        public Object toJson(MaintenanceWindow value) {
-            return value == null ? null : value.toString();
-        }
-
-        @Override
-        public String expected() {
-            return "a maintenance window: " + MaintenanceWindow.HELP;
-        }
-    };
+    public static final ValueType<MaintenanceWindow> WINDOW_OR_NONE = textual("a maintenance window: "
+            + MaintenanceWindow.HELP, true, MaintenanceWindow::parse, MaintenanceWindow::toString, null);
 
     /**
      * Where the feed is: https://, file://, http:// to loopback, or a directory. This checks the text; the
@@ -239,28 +159,15 @@ public final class ValueTypes {
 
     /** An absolute machine path: starts with / or ~/ (expanded and re-rooted by the machine's paths). */
     public static ValueType<String> path(String example) {
-        return new ValueType<>() {
-            @Override
-            public String parse(Object raw) {
-                String s = text(raw, this).strip();
-                if (!(s.startsWith("/") || s.startsWith("~/")) || s.indexOf('\0') >= 0
-                        || List.of(s.split("/")).contains("..")) {
-                    throw new InvalidValueException("'" + abbreviate(s) + "' is not an absolute path: write it like "
-                            + example + " (or ~/... for a path in the user's home), without .. segments");
-                }
-                return s;
+        return textual("an absolute path such as " + example, false, text -> {
+            String p = text.strip();
+            if (!(p.startsWith("/") || p.startsWith("~/")) || p.indexOf('\0') >= 0
+                    || List.of(p.split("/")).contains("..")) {
+                throw new IllegalArgumentException("'" + abbreviate(p) + "' is not an absolute path: write it like "
+                        + example + " (or ~/... for a path in the user's home), without .. segments");
             }
-
-            @Override
-            public Object toJson(String value) {
-                return value;
-            }
-
-            @Override
-            public String expected() {
-                return "an absolute path such as " + example;
-            }
-        };
+            return p;
+        }, Function.identity(), null);
     }
 
     /** A command as an argv list (no shell); an empty list is allowed and means "do nothing". */
@@ -292,6 +199,44 @@ public final class ValueTypes {
                     + "to skip restarts";
         }
     };
+
+    /**
+     * A value written as text and read by {@code parser} (whose IllegalArgumentException says what is wrong).
+     *
+     * @param noneAllowed   whether null or blank text means "none" (null)
+     * @param format        the text form of a value, for JSON and YAML
+     * @param numberMessage what to say for a bare number (YAML reads {@code 5} as one), or null for the usual message
+     */
+    private static <T> ValueType<T> textual(String expected, boolean noneAllowed, Function<String, T> parser,
+            Function<T, String> format, Function<Number, String> numberMessage) {
+        return new ValueType<>() {
+            @Override
+            public T parse(Object raw) {
+                if (noneAllowed && isNone(raw)) {
+                    return null;
+                }
+                if (raw instanceof Number n && numberMessage != null) {
+                    throw new InvalidValueException(numberMessage.apply(n));
+                }
+                String s = text(raw, this);
+                try {
+                    return parser.apply(s);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidValueException(e.getMessage());
+                }
+            }
+
+            @Override
+            public Object toJson(T value) {
+                return value == null ? null : format.apply(value);
+            }
+
+            @Override
+            public String expected() {
+                return expected;
+            }
+        };
+    }
 
     /** {@code null} or blank text: "none" for the types that allow it. */
     static boolean isNone(Object raw) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.model.Channel;
 import com.cmdop.update.support.Cli;
+import com.cmdop.update.support.Sandbox;
 import com.cmdop.update.support.TestFeed;
 import com.cmdop.update.support.Trees;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LifecycleInProcessTest {
     private static final byte[] V1 = agent("v1.0.0");
     private static final byte[] V2 = agent("v1.1.0");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path root;
@@ -37,6 +36,7 @@ class LifecycleInProcessTest {
 
     private TestFeed feed;
     private final Cli cli = new Cli();
+    private Sandbox machine;
 
     private static byte[] agent(String version) {
         return ("#!/bin/sh\necho cmdop " + version + "\n").getBytes(StandardCharsets.UTF_8);
@@ -44,6 +44,7 @@ class LifecycleInProcessTest {
 
     @BeforeEach
     void signedFeedWithTwoReleases() throws IOException {
+        machine = new Sandbox(root, cli);
         feed = new TestFeed(feedDir);
         feed.release("v1.0.0", V1);
         feed.release("v1.1.0", V2);
@@ -60,8 +61,8 @@ class LifecycleInProcessTest {
         JsonNode json = r.json();
         assertThat(json.path("changed").asBoolean()).isTrue();
         assertThat(json.path("agent").path("installed_version").asText()).isEqualTo("v1.0.0");
-        assertThat(state().path("last_check").path("result").asText()).isEqualTo("ok");
-        assertThat(state().path("last_check").path("time").asText()).isEqualTo("2026-11-27T10:00:00Z");
+        assertThat(machine.state().path("last_check").path("result").asText()).isEqualTo("ok");
+        assertThat(machine.state().path("last_check").path("time").asText()).isEqualTo("2026-11-27T10:00:00Z");
     }
 
     @Test
@@ -85,14 +86,14 @@ class LifecycleInProcessTest {
         assertThat(run().exit()).isZero();
         Files.writeString(agent(), "#!/bin/sh\necho replaced by hand\n");
 
-        Cli.Result check = cli.runWithStdin("channel: stable\n", "--root", root.toString(), "--json", "converge",
+        Cli.Result check = machine.runWithStdin("channel: stable\n", "converge",
                 "--state", "-", "--check", "--detailed-exitcode");
         assertThat(check.exit()).as(check.toString()).isEqualTo(2);
         assertThat(check.json().path("drift").toString()).contains("\"setting\":\"binary\"")
                 .contains("\"before\":\"modified\"");
         assertThat(check.json().path("agent").path("binary").asText()).isEqualTo("modified");
 
-        Cli.Result repair = cli.runWithStdin("channel: stable\n", "--root", root.toString(), "--json", "converge",
+        Cli.Result repair = machine.runWithStdin("channel: stable\n", "converge",
                 "--state", "-");
         assertThat(repair.exit()).as(repair.toString()).isZero();
         assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
@@ -110,8 +111,7 @@ class LifecycleInProcessTest {
         Files.write(agent(), fork);
         feed.point(Channel.STABLE, "v1.1.0");
 
-        Cli.Result converge = cli.runWithStdin("hold: true\nchannel: stable\n", "--root", root.toString(), "--json",
-                "converge", "--state", "-", "--detailed-exitcode");
+        Cli.Result converge = machine.runWithStdin("hold: true\nchannel: stable\n", "converge", "--state", "-", "--detailed-exitcode");
         assertThat(converge.exit()).as(converge.toString()).isZero();
         Cli.Result update = run();
         assertThat(update.exit()).as(update.toString()).isZero();
@@ -165,7 +165,7 @@ class LifecycleInProcessTest {
     void aScheduledRunThatIsNotDueReadsNoFeedAndWritesNothing() throws IOException {
         writeConfig("update:\n  auto: true\n  feed: " + root.resolve("no-such-feed") + "\n  trusted_keys:\n    - "
                 + feed.publicKey() + "\n");
-        writeState("{\"last_check\": {\"time\": \"2026-11-27T09:00:00Z\", \"result\": \"ok\"}}");
+        machine.writeState("{\"last_check\": {\"time\": \"2026-11-27T09:00:00Z\", \"result\": \"ok\"}}");
         Map<String, String> before = Trees.snapshot(root);
 
         Cli.Result r = run("--scheduled");
@@ -185,7 +185,7 @@ class LifecycleInProcessTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.json().path("schedule").path("due").asBoolean()).isTrue();
         assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
-        assertThat(state().path("last_check").path("result").asText()).isEqualTo("ok");
+        assertThat(machine.state().path("last_check").path("result").asText()).isEqualTo("ok");
         assertThat(Files.readString(root.resolve("var/log/cmdop/audit.jsonl"))).contains("\"actor\":\"scheduled\"");
     }
 
@@ -197,39 +197,23 @@ class LifecycleInProcessTest {
         Cli.Result r = run("--scheduled");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(69);
-        assertThat(state().path("last_check").path("result").asText()).isEqualTo("failed");
-        assertThat(state().path("last_check").path("error").asText()).isEqualTo("FEED_UNAVAILABLE");
+        assertThat(machine.state().path("last_check").path("result").asText()).isEqualTo("failed");
+        assertThat(machine.state().path("last_check").path("error").asText()).isEqualTo("FEED_UNAVAILABLE");
     }
 
     private Cli.Result run(String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = "--root";
-        all[1] = root.toString();
-        all[2] = "--json";
-        System.arraycopy(args, 0, all, 3, args.length);
-        return cli.run(all);
-    }
-
-    private JsonNode state() throws IOException {
-        return JSON.readTree(root.resolve("var/lib/cmdop/update/state.json").toFile());
-    }
-
-    private void writeState(String json) throws IOException {
-        Path p = root.resolve("var/lib/cmdop/update/state.json");
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, json);
-    }
-
-    private void writeConfig(String text) throws IOException {
-        Files.createDirectories(config().getParent());
-        Files.writeString(config(), text);
+        return machine.run(args);
     }
 
     private Path config() {
-        return root.resolve("etc/cmdop/config.yaml");
+        return machine.config();
     }
 
     private Path agent() {
-        return root.resolve("usr/local/bin/cmdop");
+        return machine.agent();
+    }
+
+    private void writeConfig(String text) {
+        machine.writeConfig(text);
     }
 }

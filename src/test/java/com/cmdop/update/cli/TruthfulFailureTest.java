@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.cmdop.update.model.Channel;
 import com.cmdop.update.support.Cli;
+import com.cmdop.update.support.Sandbox;
 import com.cmdop.update.support.TestFeed;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -32,9 +33,11 @@ class TruthfulFailureTest {
 
     private TestFeed feed;
     private final Cli cli = new Cli();
+    private Sandbox machine;
 
     @BeforeEach
     void machineRunningV1() throws IOException {
+        machine = new Sandbox(root, cli);
         feed = new TestFeed(feedDir);
         feed.release("v1.0.0", V1);
         feed.release("v1.1.0", V2);
@@ -94,24 +97,18 @@ class TruthfulFailureTest {
     }
 
     private Cli.Result run(String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = "--root";
-        all[1] = root.toString();
-        all[2] = "--json";
-        System.arraycopy(args, 0, all, 3, args.length);
-        return cli.run(all);
-    }
-
-    private void writeConfig(String text) throws IOException {
-        Files.createDirectories(config().getParent());
-        Files.writeString(config(), text);
+        return machine.run(args);
     }
 
     private Path config() {
-        return root.resolve("etc/cmdop/config.yaml");
+        return machine.config();
     }
 
     private Path agent() {
-        return root.resolve("usr/local/bin/cmdop");
+        return machine.agent();
+    }
+
+    private void writeConfig(String text) {
+        machine.writeConfig(text);
     }
 }

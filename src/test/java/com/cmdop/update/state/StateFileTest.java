@@ -118,7 +118,7 @@ class StateFileTest {
     void aFileThatIsNotAJsonObjectIsAnErrorNotSilentlyReplaced() throws IOException {
         Files.writeString(file(), "[\"not\", \"an\", \"object\"]");
 
-        UpdateException e = catchThrowableOfType(() -> StateFile.load(file()), UpdateException.class);
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> StateFile.load(file()));
 
         assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
         assertThat(e.getMessage()).contains("move it aside");

@@ -7,7 +7,6 @@ package com.cmdop.update.model.error;
  * mapper asks the exception for its code and the code for its exit status.
  */
 public enum ErrorCode {
-    SETTING_APPLY_FAILED(ExitCodes.FAILED, false),
     USAGE(ExitCodes.USAGE, false),
     INVALID_INPUT(ExitCodes.DATA_ERROR, false),
     INVALID_CONFIG(ExitCodes.DATA_ERROR, false),

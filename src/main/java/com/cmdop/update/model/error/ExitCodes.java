@@ -3,7 +3,6 @@ package com.cmdop.update.model.error;
 /** Process exit statuses of SPEC section 4 (sysexits.h values where one fits). */
 public final class ExitCodes {
     public static final int OK = 0;
-    public static final int FAILED = 1;
     /** Only with --detailed-exitcode: success and something changed, drift found, or an update waits. */
     public static final int CHANGED = 2;
     public static final int USAGE = 64;
