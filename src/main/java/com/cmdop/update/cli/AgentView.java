@@ -50,7 +50,7 @@ final class AgentView {
         return s.quarantined().stream().map(AgentView::entry).toList();
     }
 
-    private static Map<String, Object> entry(Quarantine.Entry e) {
+    static Map<String, Object> entry(Quarantine.Entry e) {
         return Report.orderedMap("version", e.version().toString(), "reason", e.reason(), "since", e.since().toString());
     }
 }

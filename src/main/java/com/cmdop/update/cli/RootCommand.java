@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
             "cmdop-update [--check | --version V | --rollback | --verify FILE]",
             "       [--channel C] [--auto on|off] [--interval D] [--pin V | --unpin] [--hold | --unhold]",
             "       [GLOBAL OPTIONS]",
-            "       cmdop-update COMMAND [OPTIONS]  (status, converge, logs, release, demo)"},
+            "       cmdop-update COMMAND [OPTIONS]  (status, converge, logs, quarantine, release, demo, help)"},
         description = {
             "",
             "Without flags: check the feed and install the newest version of the channel if it is newer "
@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
             "Files: <root>/etc/cmdop/config.yaml (settings); <root>/var/log/cmdop/agent.log and "
                     + "audit.jsonl (logs). Guides: README.md and docs/ in the source tree."},
         subcommands = {StatusCommand.class, ConvergeCommand.class, LogsCommand.class, ReleaseCommand.class,
-            DemoCommand.class, HelpCommand.class})
+            DemoCommand.class, QuarantineCommand.class, HelpCommand.class})
 public final class RootCommand extends BaseCommand {
     @Option(names = "--check", description = "Check only: is an update waiting? Changes nothing.")
     boolean check;

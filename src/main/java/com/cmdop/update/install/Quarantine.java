@@ -82,6 +82,15 @@ public final class Quarantine {
         save();
     }
 
+    /** Removes {@code v} (cmdop-update quarantine clear, or a rollback back to it); saves; false if it was not there. */
+    public boolean remove(Version v) {
+        boolean removed = entries.removeIf(e -> e.version().equals(v));
+        if (removed) {
+            save();
+        }
+        return removed;
+    }
+
     /** Removes every quarantined version up to and including {@code v}; saves when something changed. */
     public List<Version> clearOlderThanOrEqual(Version v) {
         List<Version> removed = entries.stream().map(Entry::version).filter(q -> q.compareTo(v) <= 0).toList();

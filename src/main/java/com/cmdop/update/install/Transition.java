@@ -101,10 +101,15 @@ final class Transition {
         state.save();
         Quarantine q = Quarantine.loadFile(env.quarantineFile());
         if (j.op().equals(Journal.ROLLBACK) && from != null && Version.isValid(from.version())) {
-            q.add(from.version(), "rolled back from (rollback to " + to.version() + ")", now);
+            q.add(from.version(), "rolled back to " + to.version() + " with --rollback", now);
             env.step(EventLog.Level.WARN, "quarantine", "applied", from.version(), null, "rolled-back", from.sha256(),
-                    null, "quarantine: " + from.version() + " (rolled back from); it is not installed automatically "
-                            + "again until a newer version is published");
+                    null, "quarantine: " + from.version() + " (rolled back to " + to.version() + "); it is not "
+                            + "installed automatically again until a newer version is published");
+            if (Version.isValid(to.version()) && q.remove(Version.parse(to.version()))) {
+                // a second rollback returns to a version the first one quarantined: it is wanted again
+                env.info("quarantine", "cleared", to.version(), null, null, null, "quarantine: cleared "
+                        + to.version() + " (rolled back to it, so it is wanted again)");
+            }
         } else if (j.op().equals(Journal.INSTALL) && Version.isValid(to.version())) {
             for (Version cleared : q.clearOlderThanOrEqual(Version.parse(to.version()))) {
                 env.info("quarantine", "cleared", cleared.toString(), null, null, null, "quarantine: cleared "

@@ -159,6 +159,35 @@ class LifecycleInProcessTest {
         assertThat(Files.readAllBytes(agent())).as("v1.0.0 is back").isEqualTo(V1);
         assertThat(run("--check").json().path("quarantined").findValuesAsText("version")).containsExactly("v1.2.0");
         assertThat(nanos.get()).as("the heartbeat wait ran its 30 s on the fake clock").isGreaterThanOrEqualTo(30_000_000_000L);
+
+        Cli.Result list = run("quarantine", "list");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.json().path("quarantined").get(0).path("reason").asText()).isEqualTo("failed its health check");
+        Cli.Result cleared = run("quarantine", "clear", "v1.2.0");
+        assertThat(cleared.exit()).as(cleared.toString()).isZero();
+        assertThat(cleared.json().path("changed").asBoolean()).isTrue();
+        assertThat(run("quarantine", "list").json().path("quarantined")).isEmpty();
+        Cli.Result again = run("quarantine", "clear", "v1.2.0");
+        assertThat(again.json().path("changed").asBoolean()).as("clearing twice changes nothing").isFalse();
+        assertThat(Files.readString(root.resolve("var/log/cmdop/audit.jsonl"))).contains("\"action\":\"quarantine\"")
+                .contains("\"outcome\":\"cleared\"");
+    }
+
+    @Test
+    void aSecondRollbackReturnsToTheVersionTheFirstQuarantinedAndClearsIt() {
+        assertThat(run().exit()).isZero();
+        assertThat(run("--version", "v1.1.0").exit()).isZero();
+
+        Cli.Result first = run("--rollback");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(run("quarantine", "list").json().path("quarantined").get(0).path("reason").asText())
+                .isEqualTo("rolled back to v1.0.0 with --rollback");
+
+        Cli.Result second = run("--rollback");
+        assertThat(second.exit()).as(second.toString()).isZero();
+        assertThat(second.json().path("agent").path("installed_version").asText()).isEqualTo("v1.1.0");
+        assertThat(run("quarantine", "list").json().path("quarantined").findValuesAsText("version"))
+                .as("the version rolled back to is wanted again; the one left is quarantined").containsExactly("v1.0.0");
     }
 
     @Test
