@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
         customSynopsis = {
             "cmdop-update [--check | --version V | --rollback | --verify FILE]",
             "       [--channel C] [--auto on|off] [--interval D] [--pin V | --unpin] [--hold | --unhold]",
+            "       [--window SPEC|none] [--feed URL|none] [--trusted-key KEY]...",
             "       [GLOBAL OPTIONS]",
             "       cmdop-update COMMAND [OPTIONS]  (status, converge, logs, quarantine, release, demo, help)"},
         description = {
@@ -54,6 +55,7 @@ import picocli.CommandLine.Option;
             "  cmdop-update --pin v1.2.3              pin to v1.2.3 and install it",
             "  cmdop-update --unpin                   follow the channel again",
             "  cmdop-update --hold                    keep this (custom) binary, never replace it",
+            "  cmdop-update --window 'Sat 01:00-05:00'  update only in that window (UTC)",
             "  cmdop-update --rollback                back to the previous binary (kept 7 d)",
             "  cmdop-update status --json             settings, versions, schedule as JSON",
             "  cmdop-update converge --state f.yaml   converge to a desired state",
@@ -92,6 +94,21 @@ public final class RootCommand extends BaseCommand {
 
     @Option(names = "--unpin", description = "Remove the pin; the machine follows its channel again.")
     boolean unpin;
+
+    @Option(names = "--window", paramLabel = "SPEC|none",
+            description = "Only check and install inside this maintenance window (UTC), e.g. \"Mon-Fri 02:00-05:00\"; "
+                    + "none removes it.")
+    String window;
+
+    @Option(names = "--feed", paramLabel = "URL|none",
+            description = "The publisher's feed: https://..., file://... or a directory; none removes it. With "
+                    + "--verify: the feed to look in for this check only (nothing is written).")
+    String feed;
+
+    @Option(names = "--trusted-key", paramLabel = "KEY",
+            description = "A publisher's minisign public key (the base64 line of its .pub file); repeat it for "
+                    + "several: the keys given become the whole list.")
+    List<String> trustedKeys;
 
     @Option(names = "--hold", description = "Keep whatever agent binary is installed (a fork or a custom build): "
             + "never replace it automatically, like apt-mark hold.")
@@ -145,9 +162,18 @@ public final class RootCommand extends BaseCommand {
 
     /** The settings flags given (they combine), by command name. */
     private List<String> settingFlags() {
-        return given(Map.of("channel", channel != null, "auto", auto != null, "interval", interval != null,
-                "pin", pin != null, "unpin", unpin, "hold", hold, "unhold", unhold), "channel", "auto", "interval",
-                "pin", "unpin", "hold", "unhold");
+        Map<String, Boolean> flags = new LinkedHashMap<>();
+        flags.put("channel", channel != null);
+        flags.put("auto", auto != null);
+        flags.put("interval", interval != null);
+        flags.put("pin", pin != null);
+        flags.put("unpin", unpin);
+        flags.put("hold", hold);
+        flags.put("unhold", unhold);
+        flags.put("window", window != null);
+        flags.put("feed", feed != null);
+        flags.put("trusted-key", trustedKeys != null);
+        return given(flags, flags.keySet().toArray(String[]::new));
     }
 
     private static List<String> given(Map<String, Boolean> flags, String... order) {
@@ -226,7 +252,21 @@ public final class RootCommand extends BaseCommand {
         if (hold || unhold) {
             desired.put(Setting.HOLD, hold);
         }
+        if (window != null) {
+            desired.put(Setting.WINDOW, FLAGS.read(Setting.WINDOW, none(window) ? null : window, "--window"));
+        }
+        if (feed != null) {
+            desired.put(Setting.FEED, FLAGS.read(Setting.FEED, none(feed) ? null : feed, "--feed"));
+        }
+        if (trustedKeys != null) {
+            desired.put(Setting.TRUSTED_KEYS, FLAGS.read(Setting.TRUSTED_KEYS, trustedKeys, "--trusted-key"));
+        }
         return desired;
+    }
+
+    /** {@code none} (or empty) removes an optional setting. */
+    private static boolean none(String value) {
+        return value.isBlank() || value.equals("none");
     }
 
     /** {@code --verify FILE [--sums SHA256SUMS]}: hash the file and find it in a signed SHA256SUMS. */

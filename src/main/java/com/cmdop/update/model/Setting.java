@@ -19,7 +19,7 @@ public final class Setting<T> {
             Duration.ofHours(6), false);
     public static final Setting<Version> PIN = managed("pin", ValueTypes.VERSION_OR_NONE, null, true);
     public static final Setting<MaintenanceWindow> WINDOW = managed("window", ValueTypes.WINDOW_OR_NONE, null, true);
-    public static final Setting<String> FEED = managed("feed", ValueTypes.FEED_OR_NONE, null, false);
+    public static final Setting<String> FEED = managed("feed", ValueTypes.FEED_OR_NONE, null, true);
     public static final Setting<List<String>> TRUSTED_KEYS = managed("trusted_keys", ValueTypes.PUBLIC_KEYS, List.of(),
             false);
     /** Keep whatever agent binary is installed (a fork, a custom build): never replace it automatically. */

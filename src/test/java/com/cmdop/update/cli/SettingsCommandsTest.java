@@ -34,6 +34,34 @@ class SettingsCommandsTest {
         assertThat(Files.readString(config())).isEqualTo("update:\n  channel: beta\n");
     }
 
+    private static final String KEY_A = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3";
+    private static final String KEY_B = "RWTAPRT2Y3mFZI5d4C8t7Jz86bVb2RvpRDuVB6XS5Fk+qbAfHXJEDlp0";
+
+    @Test
+    void everyDesiredStateKeyHasAFlag() throws IOException {
+        Cli.Result r = cli.run("--root", root.toString(), "--json", "--window", "Sat 01:00-05:00", "--feed",
+                "https://releases.example.com/cmdop", "--trusted-key", KEY_A, "--trusted-key", KEY_B);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("after").get("window").asText()).isEqualTo("Sat 01:00-05:00");
+        assertThat(r.json().get("after").get("trusted_keys")).hasSize(2);
+        assertThat(Files.readString(config())).contains("window: \"Sat 01:00-05:00\"")
+                .contains("feed: https://releases.example.com/cmdop").contains("- " + KEY_A).contains("- " + KEY_B);
+
+        Cli.Result none = cli.run("--root", root.toString(), "--json", "--window", "none", "--feed", "none",
+                "--trusted-key", KEY_B);
+        assertThat(none.exit()).as(none.toString()).isZero();
+        assertThat(Files.readString(config())).contains("window: null").contains("feed: null")
+                .doesNotContain(KEY_A).contains("- " + KEY_B);
+    }
+
+    @Test
+    void aBadFlagValueNamesTheFlag() {
+        Cli.Result r = cli.run("--root", root.toString(), "--json", "--window", "someday");
+        assertThat(r.exit()).isEqualTo(64);
+        assertThat(r.json().path("error").path("message").asText()).startsWith("command line: --window: ");
+        assertThat(cli.run("--root", root.toString(), "--trusted-key", "not-a-key").exit()).isEqualTo(64);
+    }
+
     @Test
     void autoOnWritesTheCronEntryAndAutoOffRemovesIt() throws IOException {
         assertThat(cli.run("--root", root.toString(), "--auto", "on", "--interval", "24h").exit()).isZero();
