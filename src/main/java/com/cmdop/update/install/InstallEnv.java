@@ -2,9 +2,9 @@ package com.cmdop.update.install;
 
 import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.state.StateFile;
-import com.cmdop.update.service.ServiceRestarter;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
+import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ public record InstallEnv(
         Settings s = machine.settings();
         MachinePaths p = machine.paths();
         return new InstallEnv(p.root(), p.installPath(s), p.dataDir(s), p.heartbeatFile(s), s.service().restart(),
-                s.service().heartbeatTimeout(), ServiceRestarter.DEFAULT_TIMEOUT, s.cacheTtl(), s.channel().id(), env,
+                s.service().heartbeatTimeout(), s.get(Setting.RESTART_TIMEOUT), s.cacheTtl(), s.channel().id(), env,
                 clock, events, progress, EngineSeams.system(env));
     }
 

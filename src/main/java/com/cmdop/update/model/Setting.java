@@ -40,10 +40,14 @@ public final class Setting<T> {
             ValueTypes.path("/var/lib/cmdop/heartbeat.json"), "/var/lib/cmdop/heartbeat.json");
     public static final Setting<Duration> HEARTBEAT_TIMEOUT = local("service.heartbeat_timeout",
             ValueTypes.duration("1s", "10m"), Duration.ofSeconds(30));
+    /** How long {@code service.restart} may run, for the new version and again for the old one on a revert. */
+    public static final Setting<Duration> RESTART_TIMEOUT = local("service.restart_timeout",
+            ValueTypes.duration("1s", "10m"), Duration.ofSeconds(60));
 
     /** Every setting, in the order they are shown. */
     public static final List<Setting<?>> ALL = List.of(CHANNEL, AUTO, INTERVAL, PIN, HOLD, WINDOW, FEED, TRUSTED_KEYS,
-            INSTALL_PATH, CACHE_TTL, DATA_DIR, LOG_FILE, AUDIT_FILE, RESTART, HEARTBEAT_FILE, HEARTBEAT_TIMEOUT);
+            INSTALL_PATH, CACHE_TTL, DATA_DIR, LOG_FILE, AUDIT_FILE, RESTART, HEARTBEAT_FILE, HEARTBEAT_TIMEOUT,
+            RESTART_TIMEOUT);
 
     /** The settings a desired state may manage, in the order they are shown. */
     public static final List<Setting<?>> MANAGED = ALL.stream().filter(Setting::managed).toList();

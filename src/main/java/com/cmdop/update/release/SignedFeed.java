@@ -222,7 +222,7 @@ public final class SignedFeed {
                 ? cache.read(location(), sigPath) : Optional.empty();
         if (cachedManifest.isPresent() && cachedSig.isPresent()) {
             FetchResult m = client.fetch(path, FeedLimits.MANIFEST_MAX_BYTES, cachedManifest.get().validators());
-            FetchResult s = client.fetch(sigPath, FeedLimits.SIGNATURE_MAX_BYTES, cachedSig.get().validators());
+            FetchResult s = fetchSignature(sigPath, cachedSig.get().validators());
             if (m.isNotModified() && s.isNotModified()) {
                 byte[] bytes = cachedManifest.get().bytes();
                 byte[] sigBytes = cachedSig.get().bytes();
@@ -235,8 +235,31 @@ public final class SignedFeed {
             // one changed and the other did not (a publication in progress): fetch both afresh
         }
         FetchResult m = client.fetch(path, FeedLimits.MANIFEST_MAX_BYTES, Validators.NONE);
-        FetchResult s = client.fetch(sigPath, FeedLimits.SIGNATURE_MAX_BYTES, Validators.NONE);
+        FetchResult s = fetchSignature(sigPath, Validators.NONE);
         return new Signed(path, m.bytes(), m, s.bytes(), s, verify(m.bytes(), s.bytes(), path), false);
+    }
+
+    /**
+     * The signature of a manifest that was found. Its absence is not an unavailable feed: SPEC section 7
+     * counts a missing signature as an integrity failure (80, logged CRITICAL), like a bad one. The
+     * manifest is always fetched first, so "the manifest itself is missing" keeps its own meaning
+     * (VERSION_NOT_FOUND, FEED_UNAVAILABLE).
+     */
+    private FetchResult fetchSignature(String sigPath, Validators conditional) {
+        try {
+            return client.fetch(sigPath, FeedLimits.SIGNATURE_MAX_BYTES, conditional);
+        } catch (UpdateException e) {
+            if (e.code() == ErrorCode.FEED_UNAVAILABLE && Boolean.TRUE.equals(e.details().get(FeedClient.NOT_FOUND))) {
+                Map<String, Object> d = new LinkedHashMap<>(e.details());
+                d.remove(FeedClient.NOT_FOUND); // not a missing version or channel: callers must not read it so
+                d.put("source", sigPath);
+                throw new IntegrityException(ErrorCode.SIGNATURE_INVALID, sigPath + " is missing while the file it "
+                        + "signs is served: an unsigned manifest is refused (a publication in progress, or "
+                        + "tampering); nothing was changed. Ask the publisher to re-sign the feed "
+                        + "('cmdop-update release resign'), then retry", d);
+            }
+            throw e;
+        }
     }
 
     private VerifiedSignature verify(byte[] bytes, byte[] sigBytes, String path) {

@@ -52,6 +52,8 @@ final class CappedBodySubscriber implements BodySubscriber<Long> {
     private final Duration idle;
     private final long idleNanos;
     private final Duration total;
+    /** "total", or "run" when the run's budget ends before this request's own total. */
+    private final String totalName;
     private final long deadlineNanos;
     private final ScheduledExecutorService scheduler;
     private final CompletableFuture<Long> result = new CompletableFuture<>();
@@ -69,10 +71,11 @@ final class CappedBodySubscriber implements BodySubscriber<Long> {
     /**
      * @param limit the cap (fetch) or the exact expected length (fetchTo)
      * @param exact whether fewer than {@code limit} bytes is a truncation
+     * @param total, totalName the time limit that ends at {@code deadlineNanos}, and its name for messages
      * @param deadlineNanos {@link System#nanoTime()} value at which the whole request's time is up
      */
     CappedBodySubscriber(OutputStream sink, long limit, boolean exact, long contentLength, FeedErrors.Target target,
-            Duration idle, Duration total, long deadlineNanos, ScheduledExecutorService scheduler) {
+            Duration idle, Duration total, String totalName, long deadlineNanos, ScheduledExecutorService scheduler) {
         this.sink = sink;
         this.limit = limit;
         this.exact = exact;
@@ -81,6 +84,7 @@ final class CappedBodySubscriber implements BodySubscriber<Long> {
         this.idle = idle;
         this.idleNanos = idle.toNanos();
         this.total = total;
+        this.totalName = totalName;
         this.deadlineNanos = deadlineNanos;
         this.scheduler = scheduler;
         this.lastActivityNanos = System.nanoTime();
@@ -255,7 +259,7 @@ final class CappedBodySubscriber implements BodySubscriber<Long> {
                 return;
             }
             if (now - deadlineNanos >= 0) {
-                error = FeedErrors.timeout(target, "total", total,
+                error = FeedErrors.timeout(target, totalName, total,
                         "the transfer did not finish in time (" + received + " bytes received)");
             } else if (now - (lastActivityNanos + idleNanos) >= 0) {
                 error = FeedErrors.timeout(target, "idle", idle,

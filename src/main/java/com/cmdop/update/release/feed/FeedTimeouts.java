@@ -17,14 +17,29 @@ import java.util.Objects;
  *     An artifact of {@code n} bytes gets {@code artifactBase + n / artifactMinBytesPerSecond}:
  *     a 50 MiB agent gets 5 min + 800 s, about 18 min. Slower links hit the total timeout and can
  *     retry; a server that sends one byte every 20 s (never idle for 30 s) is still bounded.
+ * @param run every feed transfer of one run together (issue #9): one client serves one run, and the
+ *     run's budget starts when the client is opened; each request ends at the earlier of its own total
+ *     and what is left of the run's budget. Default 30 min: a feed that dribbles every file just under
+ *     its idle and total timeouts can no longer stretch a run (and its lock) to the sum of all of them.
  */
 public record FeedTimeouts(
-        Duration connect, Duration idle, Duration manifestTotal, Duration artifactBase, long artifactMinBytesPerSecond) {
+        Duration connect, Duration idle, Duration manifestTotal, Duration artifactBase, long artifactMinBytesPerSecond,
+        Duration run) {
+
+    /** The default budget of all the feed transfers of one run. */
+    public static final Duration DEFAULT_RUN = Duration.ofMinutes(30);
 
     public static final FeedTimeouts DEFAULTS = new FeedTimeouts(
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofMinutes(5), 64 * 1024);
 
+    /** With the default run budget. */
+    public FeedTimeouts(Duration connect, Duration idle, Duration manifestTotal, Duration artifactBase,
+            long artifactMinBytesPerSecond) {
+        this(connect, idle, manifestTotal, artifactBase, artifactMinBytesPerSecond, DEFAULT_RUN);
+    }
+
     public FeedTimeouts {
+        requirePositive(run, "run");
         requirePositive(connect, "connect");
         requirePositive(idle, "idle");
         requirePositive(manifestTotal, "manifestTotal");
@@ -37,6 +52,11 @@ public record FeedTimeouts(
     /** Short timeouts for tests and callers that want one total for everything. */
     public static FeedTimeouts of(Duration connect, Duration idle, Duration total) {
         return new FeedTimeouts(connect, idle, total, total, Long.MAX_VALUE);
+    }
+
+    /** These timeouts with another budget for all the feed transfers of one run. */
+    public FeedTimeouts withRun(Duration budget) {
+        return new FeedTimeouts(connect, idle, manifestTotal, artifactBase, artifactMinBytesPerSecond, budget);
     }
 
     /** The total time allowed for an artifact of {@code length} bytes (see the class comment). */

@@ -53,7 +53,9 @@ import javax.net.ssl.SSLException;
  *       stops after the first chunk that crosses the cap (see {@link CappedBodySubscriber}).</li>
  *   <li>Timeouts ({@link FeedTimeouts}): connect; idle, which bounds the wait for the headers (through
  *       {@code HttpRequest.timeout}) and every gap in the body (through our watchdog); total, a
- *       deadline over all redirects, enforced by the watchdog and, as a safety net, by the wait.</li>
+ *       deadline over all redirects, enforced by the watchdog and, as a safety net, by the wait; run, the
+ *       budget of every request of this client (one client serves one run), which ends a request early
+ *       when it is spent first (the timeout is then named "run").</li>
  *   <li>Status: 200 bytes; 304 not modified (only to a conditional request); 404/410 not found;
  *       anything else FEED_UNAVAILABLE with {@code details.status}.</li>
  * </ul>
@@ -73,6 +75,8 @@ public final class HttpFeedClient implements FeedClient {
     private final ExecutorService executor;
     private final ScheduledThreadPoolExecutor watchdog;
     private final HttpClient http;
+    /** When the run's budget for feed transfers ({@link FeedTimeouts#run()}) is spent: one client, one run. */
+    private final long runDeadline;
     private volatile boolean closed;
 
     /**
@@ -91,6 +95,7 @@ public final class HttpFeedClient implements FeedClient {
         }
         this.location = location;
         this.timeouts = timeouts;
+        this.runDeadline = System.nanoTime() + timeouts.run().toNanos();
         int id = CLIENTS.incrementAndGet();
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 daemonThreads("cmdop-feed-" + id + "-http"));
@@ -159,24 +164,33 @@ public final class HttpFeedClient implements FeedClient {
 
     /** One logical request: redirects followed, body delivered into {@code sink}. */
     private Outcome exchange(URI first, String relativePath, long limit, boolean exact, Validators conditional,
-            OutputStream sink, Duration total) {
-        long deadline = System.nanoTime() + total.toNanos();
+            OutputStream sink, Duration ownTotal) {
+        long start = System.nanoTime();
+        long deadline = start + ownTotal.toNanos();
+        // the run's budget, shared by every request of the run, ends this one when it is spent first
+        boolean runBinds = runDeadline - deadline < 0;
+        String totalName = runBinds ? "run" : "total";
+        Duration total = runBinds ? timeouts.run() : ownTotal;
+        if (runBinds) {
+            deadline = runDeadline;
+        }
         URI uri = first;
         for (int redirects = 0; ; redirects++) {
             FeedErrors.Target target = FeedErrors.Target.url(uri);
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                throw FeedErrors.timeout(target, "total", total, "the request did not finish in time");
+                throw FeedErrors.timeout(target, totalName, total, runBinds
+                        ? "the run's feed transfers did not finish in time" : "the request did not finish in time");
             }
             // HttpRequest.timeout bounds the wait for the response headers: nothing received yet,
             // so that is the idle timeout, unless less of the total time is left.
             boolean headerWaitIsIdle = timeouts.idle().toNanos() <= remaining;
             Duration headerWait = headerWaitIsIdle ? timeouts.idle() : Duration.ofNanos(remaining);
             HttpRequest request = buildRequest(uri, target, headerWait, conditional);
-            Handler handler = new Handler(sink, limit, exact, target, total, deadline);
+            Handler handler = new Handler(sink, limit, exact, target, total, totalName, deadline);
             HttpResponse<Long> response = await(
-                    send(request, handler, target), handler, target, deadline, total,
-                    headerWaitIsIdle ? "idle" : "total", headerWait);
+                    send(request, handler, target), handler, target, deadline, total, totalName,
+                    headerWaitIsIdle ? "idle" : totalName, headerWait);
             int status = response.statusCode();
             HttpHeaders headers = response.headers();
             if (status == 200) {
@@ -288,7 +302,8 @@ public final class HttpFeedClient implements FeedClient {
      * body is stopped before this returns or throws, so the sink is never written afterwards.
      */
     private HttpResponse<Long> await(CompletableFuture<HttpResponse<Long>> future, Handler handler,
-            FeedErrors.Target target, long deadline, Duration total, String headerTimeoutName, Duration headerWait) {
+            FeedErrors.Target target, long deadline, Duration total, String totalName, String headerTimeoutName,
+            Duration headerWait) {
         boolean ok = false;
         try {
             long wait = deadline - System.nanoTime() + GRACE_NANOS;
@@ -296,7 +311,7 @@ public final class HttpFeedClient implements FeedClient {
             ok = true;
             return response;
         } catch (TimeoutException e) {
-            throw FeedErrors.timeout(target, "total", total, "the request did not finish in time");
+            throw FeedErrors.timeout(target, totalName, total, "the request did not finish in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpdateException(ErrorCode.FEED_UNAVAILABLE, target + ": interrupted while fetching",
@@ -373,16 +388,19 @@ public final class HttpFeedClient implements FeedClient {
         private final boolean exact;
         private final FeedErrors.Target target;
         private final Duration total;
+        private final String totalName;
         private final long deadline;
         private volatile CappedBodySubscriber body;
         private volatile UpdateException refusal;
 
-        Handler(OutputStream sink, long limit, boolean exact, FeedErrors.Target target, Duration total, long deadline) {
+        Handler(OutputStream sink, long limit, boolean exact, FeedErrors.Target target, Duration total,
+                String totalName, long deadline) {
             this.sink = sink;
             this.limit = limit;
             this.exact = exact;
             this.target = target;
             this.total = total;
+            this.totalName = totalName;
             this.deadline = deadline;
         }
 
@@ -413,7 +431,7 @@ public final class HttpFeedClient implements FeedClient {
                 return new Discarding();
             }
             CappedBodySubscriber s = new CappedBodySubscriber(sink, limit, exact, contentLength, target,
-                    timeouts.idle(), total, deadline, watchdog);
+                    timeouts.idle(), total, totalName, deadline, watchdog);
             body = s;
             return s;
         }
