@@ -1,5 +1,6 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.io.SafeText;
 import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.model.error.ErrorCode;
@@ -297,7 +298,8 @@ public final class RootCommand extends BaseCommand {
     protected void renderText(Report report) {
         super.renderText(report);
         if (!globals().quiet()) {
-            report.advisories().forEach(a -> ctx.out().println("  advisory " + CheckReports.describe(a)));
+            report.advisories().forEach(a -> ctx.out().println("  advisory " + SafeText.forTerminal(
+                    CheckReports.describe(a)))); // signed, but still outside input
         }
     }
 
