@@ -1,5 +1,6 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.io.SafeText;
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.ExitCodes;
@@ -79,7 +80,7 @@ public abstract class BaseCommand implements Callable<Integer> {
             Output.json(ctx.out(), report.toMap(exit));
         } else {
             renderText(report);
-            report.warnings().forEach(w -> ctx.err().println("warning: " + w));
+            report.warnings().forEach(w -> ctx.err().println("warning: " + SafeText.forTerminal(w)));
         }
         return exit;
     }

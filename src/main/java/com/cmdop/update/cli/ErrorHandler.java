@@ -73,7 +73,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             EventLog.warningsOf(error).forEach(r::warn); // a refusal the log could not record
             Output.json(ctx.out(), r.toMap(exit));
         }
-        ctx.err().println("cmdop-update: error: " + SafeText.escape(error.getMessage()) + " [" + error.code() + "]");
+        ctx.err().println("cmdop-update: error: " + SafeText.forTerminal(error.getMessage()) + " [" + error.code() + "]");
         if (trace != null) {
             trace.printStackTrace(ctx.err());
         }

@@ -1,5 +1,6 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.io.SafeText;
 import com.cmdop.update.exec.ActionResult;
 import com.cmdop.update.plan.Drift;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -30,12 +31,14 @@ public final class Output {
 
     /** The default text view: the message, the drift and the actions. */
     static void textSummary(PrintStream out, Report report) {
-        out.println(report.msg());
+        // everything shown may carry outside input (manifest fields, file names): no control character passes
+        out.println(SafeText.forTerminal(report.msg()));
         for (Drift d : report.drift()) {
-            out.println("  drift   " + d.setting() + ": " + show(d.before()) + " -> " + show(d.after()));
+            out.println(SafeText.forTerminal("  drift   " + d.setting() + ": " + show(d.before()) + " -> "
+                    + show(d.after())));
         }
         for (ActionResult a : report.actions()) {
-            out.println("  " + padRight(a.status(), 8) + a.message());
+            out.println(SafeText.forTerminal("  " + padRight(a.status(), 8) + a.message()));
         }
         out.flush();
     }

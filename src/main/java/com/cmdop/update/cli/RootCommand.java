@@ -7,6 +7,7 @@ import com.cmdop.update.exec.RunOutcome;
 import com.cmdop.update.exec.RunRequest;
 import com.cmdop.update.exec.VerifyService;
 import com.cmdop.update.install.InstallStatus;
+import com.cmdop.update.io.SafeText;
 import com.cmdop.update.model.DesiredState;
 import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Version;
@@ -302,7 +303,8 @@ public final class RootCommand extends BaseCommand {
     protected void renderText(Report report) {
         super.renderText(report);
         if (!globals().quiet()) {
-            report.advisories().forEach(a -> ctx.out().println("  advisory " + CheckReports.describe(a)));
+            report.advisories().forEach(a -> ctx.out().println("  advisory " + SafeText.forTerminal(
+                    CheckReports.describe(a)))); // signed, but still outside input
         }
     }
 

@@ -20,8 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -33,8 +33,8 @@ import java.util.stream.Collectors;
  */
 final class TerraformDataSource {
     /** The query's keys: {@code root}, and every managed setting whose value is one string. */
-    private static final Set<Setting<?>> SETTINGS = Set.of(Setting.CHANNEL, Setting.AUTO, Setting.INTERVAL,
-            Setting.PIN);
+    private static final List<Setting<?>> SETTINGS = List.of(Setting.AUTO, Setting.CHANNEL, Setting.FEED, Setting.HOLD,
+            Setting.INTERVAL, Setting.PIN, Setting.WINDOW);
 
     private final AppContext ctx;
     private final Function<Path, Machine> machines;
@@ -92,7 +92,8 @@ final class TerraformDataSource {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getKey().equals("root") && SETTINGS.stream().noneMatch(k -> k.id().equals(e.getKey()))) {
-                throw fail("unknown query key '" + e.getKey() + "'; allowed: auto, channel, interval, pin, root");
+                throw fail("unknown query key '" + e.getKey() + "'; allowed: " + String.join(", ",
+                        SETTINGS.stream().map(Setting::id).toList()) + ", root");
             }
             if (!e.getValue().isTextual()) {
                 throw fail("query key '" + e.getKey() + "' must be a string (Terraform's external data source "

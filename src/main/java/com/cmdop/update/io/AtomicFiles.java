@@ -29,8 +29,14 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    /** Writes {@code bytes} to {@code target}; keeps the target's permissions if it exists, else uses {@code mode}. */
-    public static void write(Path target, byte[] bytes, String mode) {
+    /**
+     * Writes {@code bytes} to {@code target}; keeps the target's permissions if it exists, else uses {@code mode}.
+     * A symbolic link (config.yaml kept elsewhere by configuration management) is written through: the file it
+     * points to is replaced atomically in its own directory, keeping its own mode, and the link stays. A link
+     * that points nowhere is refused, so no write creates a file wherever a planted link points.
+     */
+    public static void write(Path link, byte[] bytes, String mode) {
+        Path target = throughLink(link);
         Path dir = target.toAbsolutePath().getParent();
         createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + HexFormat.of().formatHex(randomBytes(6)));
@@ -52,6 +58,20 @@ public final class AtomicFiles {
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw ioFailure("write", target, e);
+        }
+    }
+
+    /** The file a symbolic link points to (all links resolved), or {@code file} itself when it is no link. */
+    private static Path throughLink(Path file) {
+        if (!Files.isSymbolicLink(file)) {
+            return file;
+        }
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            throw new UpdateException(ErrorCode.IO_ERROR, file + " is a symbolic link to a file that does not exist; "
+                    + "replace the link with the file, or point it at an existing one; nothing was written",
+                    Map.of("path", file.toString()), e);
         }
     }
 
