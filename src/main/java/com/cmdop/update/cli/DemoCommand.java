@@ -62,7 +62,7 @@ public final class DemoCommand extends BaseCommand {
         Runner runner = new Runner(text);
         try {
             SettingsWalkthrough.run(runner, sandbox, root);
-            InstallWalkthrough.run(runner, sandbox, root);
+            InstallWalkthrough.run(runner, sandbox, root, ctx.platform());
         } catch (IOException e) {
             throw AtomicFiles.ioFailure("prepare the demo sandbox in", sandbox, e);
         } finally {

@@ -12,12 +12,12 @@ import java.nio.file.Path;
 public final class InstallWalkthrough {
     private InstallWalkthrough() {}
 
-    public static void run(DemoRunner demo, Path sandbox, Path root) throws IOException {
+    /** @param platform the platform the stand-in agents are published for: this machine's */
+    public static void run(DemoRunner demo, Path sandbox, Path root, Platform platform) throws IOException {
         Path agents = Files.createDirectories(sandbox.resolve("agents"));
         Path feed = sandbox.resolve("feed");
         Path keys = sandbox.resolve("keys");
         String key = keys.resolve("cmdop.key").toString();
-        String platform = Platform.current().toString();
         String r = root.toString();
         demo.say("PART 2: a signed feed and safe installs. The publisher makes a key and publishes fake agent "
                 + "releases (shell scripts that print their version) for " + platform + ".");
@@ -25,10 +25,10 @@ public final class InstallWalkthrough {
                 "--unencrypted");
         demo.step("7. Publisher: publish v1.0.0 to the stable channel", 0, "release", "publish", "--feed",
                 feed.toString(), "--key", key, "--version", "v1.0.0", "--artifact",
-                platform + "=" + FakeAgent.binary(agents, "v1.0.0", true), "--channel", "stable");
+                platform.toString() + "=" + FakeAgent.binary(agents, "v1.0.0", true), "--channel", "stable");
         demo.step("8. Publisher: publish v1.1.0, which fixes a security issue (not promoted yet)", 0, "release",
                 "publish", "--feed", feed.toString(), "--key", key, "--version", "v1.1.0", "--artifact",
-                platform + "=" + FakeAgent.binary(agents, "v1.1.0", true), "--advisory",
+                platform.toString() + "=" + FakeAgent.binary(agents, "v1.1.0", true), "--advisory",
                 "CMDOP-2026-001:high:agent token written to debug log");
 
         String pub = Files.readAllLines(keys.resolve("cmdop.pub")).get(1).strip();
@@ -59,11 +59,11 @@ public final class InstallWalkthrough {
                 "--root", r, "converge", "--state", pinned.toString(), "--detailed-exitcode");
         demo.step("18. Publisher: publish v1.2.0, a bad build whose agent never comes up", 0, "release", "publish",
                 "--feed", feed.toString(), "--key", key, "--version", "v1.2.0", "--artifact",
-                platform + "=" + FakeAgent.binary(agents, "v1.2.0", false), "--channel", "stable");
+                platform.toString() + "=" + FakeAgent.binary(agents, "v1.2.0", false), "--channel", "stable");
         demo.step("19. Unpin: follow the channel again", 0, "--root", r, "--unpin");
         demo.step("20. Install v1.2.0: no heartbeat within 3 s, so v1.1.0 is swapped back automatically, "
                 + "confirmed, and v1.2.0 quarantined (exit 81)", 81, "--root", r, "--version", "v1.2.0");
-        Path artifact = feed.resolve("releases/v1.0.0/" + Platform.current().artifactFileName("v1.0.0"));
+        Path artifact = feed.resolve("releases/v1.0.0/" + platform.artifactFileName("v1.0.0"));
         byte[] bytes = Files.readAllBytes(artifact);
         bytes[bytes.length - 3] ^= 0x20; // same length, one flipped bit: what a corrupting mirror would serve
         Files.write(artifact, bytes);

@@ -42,6 +42,18 @@ class TerraformDataSourceTest {
     }
 
     @Test
+    void everyStringValuedDesiredStateKeyCanBeQueried() {
+        // issue #13 point 3: the query refused window ("unknown query key 'window'")
+        Cli.Result r = query("{\"root\": \"" + root + "\", \"window\": \"Sat 01:00-05:00\", \"hold\": \"true\", "
+                + "\"feed\": \"https://releases.example.com/cmdop\"}");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("drift_settings").asText()).isEqualTo("feed,hold,window");
+        Cli.Result bad = query("{\"root\": \"" + root + "\", \"window\": \"someday\"}");
+        assertThat(bad.exit()).isEqualTo(65);
+        assertThat(bad.err()).contains("window");
+    }
+
+    @Test
     void driftIsReportedAsCountAndCommaSeparatedSettings() throws Exception {
         Cli.Result r = query("{\"root\": \"" + root + "\", \"channel\": \"beta\", \"auto\": \"true\", \"pin\": \"\"}");
         JsonNode out = r.json();
