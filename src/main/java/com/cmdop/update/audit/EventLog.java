@@ -69,11 +69,11 @@ public final class EventLog {
         }
     }
 
-    /** A log write that failed, attached to a refusal's exception as a suppressed exception. */
+    /** A log or record write that failed, attached to a failure's exception as a suppressed exception. */
     public static final class Warning extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Warning(String message) {
+        public Warning(String message) {
             super(message, null, false, false);
         }
     }

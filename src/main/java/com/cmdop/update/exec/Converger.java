@@ -89,13 +89,12 @@ public final class Converger {
                 Machine current = machine.reload();
                 try {
                     RunOutcome outcome = executeLocked(current, request, feed, facts, events);
-                    if (request.recordsCheck()) {
-                        RunRecords.check(current, now, null);
-                    }
-                    return outcome;
+                    String problem = request.recordsCheck() ? recordCheck(current, now, null) : null;
+                    return problem == null ? outcome : outcome.withWarning(problem);
                 } catch (UpdateException e) {
-                    if (request.recordsCheck()) {
-                        RunRecords.check(current, now, e);
+                    String problem = request.recordsCheck() ? recordCheck(current, now, e) : null;
+                    if (problem != null) {
+                        e.addSuppressed(new EventLog.Warning(problem));
                     }
                     throw e;
                 }
@@ -121,9 +120,25 @@ public final class Converger {
     /** Records a check that failed before the run took its lock; a second failure never hides the first. */
     private void recordFailedCheck(Machine machine, Instant now, UpdateException failure) {
         try (RunLock lock = lock(machine)) {
-            RunRecords.check(machine, now, failure);
+            String problem = recordCheck(machine, now, failure);
+            if (problem != null) {
+                failure.addSuppressed(new EventLog.Warning(problem));
+            }
         } catch (UpdateException e) {
-            failure.addSuppressed(e);
+            failure.addSuppressed(new EventLog.Warning("could not record the check: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Records the check in state.json; like a log line, a record that cannot be written is a warning,
+     * never a different outcome. Returns the warning, or null.
+     */
+    private static String recordCheck(Machine machine, Instant now, UpdateException failure) {
+        try {
+            RunRecords.check(machine, now, failure);
+            return null;
+        } catch (UpdateException e) {
+            return "could not record the check in state.json: " + e.getMessage();
         }
     }
 

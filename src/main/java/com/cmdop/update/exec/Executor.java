@@ -91,8 +91,13 @@ final class Executor {
             logApplied(a, channel);
         }
         if (done.changed) {
-            RunRecords.change(machine, clock.instant(), request.actor(), done.results.stream()
-                    .filter(r -> r.status().equals(ActionResult.APPLIED)).map(ActionResult::id).toList());
+            try {
+                RunRecords.change(machine, clock.instant(), request.actor(), done.results.stream()
+                        .filter(r -> r.status().equals(ActionResult.APPLIED)).map(ActionResult::id).toList());
+            } catch (UpdateException e) {
+                // bookkeeping for status: like a log line, never a different outcome for what was done
+                done.warnings.add("could not record the change in state.json: " + e.getMessage());
+            }
         }
         done.warnings.addAll(events.drainWarnings()); // log writes that failed: warnings, never a different exit
         return outcome(plan, done, installedBefore, feed, summary);

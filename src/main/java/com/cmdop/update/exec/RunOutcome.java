@@ -18,6 +18,13 @@ public record RunOutcome(Plan plan, List<ActionResult> actions, List<String> war
         warnings = List.copyOf(warnings);
     }
 
+    /** The same outcome with one more warning. */
+    RunOutcome withWarning(String warning) {
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.add(warning);
+        return new RunOutcome(plan, actions, all, before, after, versionBefore, versionAfter, channelHead, feed, changed);
+    }
+
     /** The verified channel manifest the run read, for reports; null when the feed was not consulted. */
     public record FeedSummary(String location, long sequence, Instant published, Instant expires, String keyId,
             boolean fromCache) {}
