@@ -104,6 +104,14 @@ public final class EventLog {
         this.stderr = stderr;
     }
 
+    /**
+     * A log for a check that is not about this machine's agent (a file someone verifies by hand): nothing
+     * is written to the agent's or the audit log; failures are reported to the user directly.
+     */
+    public static EventLog unlogged(Clock clock, String actor, String runId) {
+        return new EventLog(null, null, clock, actor, runId, null);
+    }
+
     public Path agentLogFile() {
         return agentLog;
     }
@@ -233,6 +241,9 @@ public final class EventLog {
 
     /** Appends one line; returns null, or why it could not. Never throws. */
     static String append(Path file, String line) {
+        if (file == null) {
+            return null; // a log this run does not write (see #unlogged)
+        }
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {

@@ -10,6 +10,7 @@ import com.cmdop.update.install.InstallStatus;
 import com.cmdop.update.io.SafeText;
 import com.cmdop.update.model.DesiredState;
 import com.cmdop.update.model.Setting;
+import com.cmdop.update.model.Settings;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.model.VersionIntent;
 import com.cmdop.update.plan.ScheduleDecision;
@@ -272,7 +273,16 @@ public final class RootCommand extends BaseCommand {
 
     /** {@code --verify FILE [--sums SHA256SUMS]}: hash the file and find it in a signed SHA256SUMS. */
     private void verifyBinary(Report report) {
-        VerifyService.Result result = new VerifyService(ctx).verify(openMachine(), absolute(verify),
+        Machine machine = openMachine();
+        Settings overrides = machine.settings();
+        if (feed != null) {
+            overrides = overrides.with(Setting.FEED, FLAGS.read(Setting.FEED, feed, "--feed"));
+        }
+        if (trustedKeys != null) {
+            overrides = overrides.with(Setting.TRUSTED_KEYS, FLAGS.read(Setting.TRUSTED_KEYS, trustedKeys,
+                    "--trusted-key"));
+        }
+        VerifyService.Result result = new VerifyService(ctx).verify(machine, overrides, absolute(verify),
                 sums == null ? null : absolute(sums));
         result.warnings().forEach(report::warn);
         BinaryVerification.Verified v = result.verified();
@@ -323,8 +333,12 @@ public final class RootCommand extends BaseCommand {
             throw usage("--sums goes with --verify FILE");
         }
         List<String> modes = new ArrayList<>(modeFlags().stream().map(m -> "--" + m).toList());
-        if (!settingFlags().isEmpty()) {
-            modes.add("--" + settingFlags().get(0));
+        List<String> settings = new ArrayList<>(settingFlags());
+        if (verify != null) {
+            settings.removeAll(List.of("feed", "trusted-key")); // with --verify: for this check only
+        }
+        if (!settings.isEmpty()) {
+            modes.add("--" + settings.get(0));
         }
         if (modes.size() > 1) {
             throw usage(String.join(" and ", modes) + " conflict: run them as separate commands"

@@ -62,7 +62,8 @@ public final class FeedSession {
         return verifier(machine, machine.settings());
     }
 
-    private static MinisignVerifier verifier(Machine machine, Settings s) {
+    /** A verifier for the keys of {@code s} (the machine's settings, or those given for one check). */
+    public static MinisignVerifier verifier(Machine machine, Settings s) {
         String source = machine.paths().config().toString();
         if (s.trustedKeys().isEmpty()) {
             throw InvalidInputException.field(ErrorCode.INVALID_CONFIG, source, "update.trusted_keys",
