@@ -32,6 +32,10 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
         UpdateException error = typed(ex);
+        if (cl.getCommand() instanceof RootCommand root && root.nagios()) {
+            ctx.err().println("cmdop-update: error: " + SafeText.escape(error.getMessage()) + " [" + error.code() + "]");
+            return NagiosOutput.failed(ctx.out(), error.code() + ": " + error.getMessage());
+        }
         if (cl.getCommand() instanceof BaseCommand command) {
             GlobalOptions g = command.globals();
             if (command.currentReport() != null) {

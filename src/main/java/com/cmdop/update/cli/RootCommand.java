@@ -129,6 +129,11 @@ public final class RootCommand extends BaseCommand {
     @Option(names = "--sums", paramLabel = "FILE", description = "With --verify: the signed SHA256SUMS to use.")
     Path sums;
 
+    @Option(names = "--format", paramLabel = "nagios",
+            description = "With --check: print one line for a Nagios (or Icinga, Naemon) plugin check and exit "
+                    + "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.")
+    String format;
+
     @Option(names = "--scheduled", description = "What the scheduler runs: a no-op unless a check is due.")
     boolean scheduled;
 
@@ -309,6 +314,16 @@ public final class RootCommand extends BaseCommand {
         AgentView.fill(report, machine);
     }
 
+    /** Whether the output is a Nagios plugin line (then failures are UNKNOWN, exit 3). */
+    boolean nagios() {
+        return "nagios".equals(format) && check;
+    }
+
+    @Override
+    protected int render(Report report) {
+        return nagios() ? NagiosOutput.render(ctx.out(), report) : super.render(report);
+    }
+
     @Override
     protected void renderText(Report report) {
         super.renderText(report);
@@ -321,6 +336,12 @@ public final class RootCommand extends BaseCommand {
     private void validateCombination() {
         if (pin != null && unpin) {
             throw usage("--pin and --unpin conflict: give one of them");
+        }
+        if (format != null && !format.equals("nagios")) {
+            throw usage("--format takes nagios (use --json for JSON), not '" + format + "'");
+        }
+        if (format != null && !check) {
+            throw usage("--format nagios goes with --check");
         }
         if (hold && unhold) {
             throw usage("--hold and --unhold conflict: give one of them");
