@@ -74,7 +74,9 @@ public abstract class BaseCommand implements Callable<Integer> {
     /** Renders a successful report; the exit status is 0, or 2 with --detailed-exitcode when noteworthy. */
     protected int render(Report report) {
         GlobalOptions g = globals();
-        boolean noteworthy = report.changed() || Boolean.TRUE.equals(report.extra("update_available"));
+        // a check is noteworthy when an update waits or an advisory affects the version that runs, pinned or not
+        boolean noteworthy = report.changed() || Boolean.TRUE.equals(report.extra("update_available"))
+                || (checkMode() && !report.advisories().isEmpty());
         int exit = g.detailedExitCode() && noteworthy ? ExitCodes.CHANGED : ExitCodes.OK;
         if (g.json()) {
             Output.json(ctx.out(), report.toMap(exit));

@@ -38,6 +38,7 @@ final class RunReports {
         if (outcome.channelHead() != null) {
             report.agent().put("available_version", outcome.channelHead().toString());
         }
+        report.advisories(outcome.plan().advisories().stream().map(CheckReports::advisory).toList());
         outcome.warnings().forEach(report::warn);
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  *                   a pin behind its channel), reported as warnings
  * @param target     the version this machine should run: its pin, else the channel's newest when the feed
  *                   was consulted, else null
- * @param advisories the channel's advisories that affect this machine (its pin, else its installed version)
+ * @param advisories the channel's advisories that affect the version this machine runs (pinned or not)
  */
 public record Plan(List<Drift> drift, List<Action> actions, Settings after, List<String> notes, Version target,
         List<Advisory> advisories) {

@@ -72,7 +72,7 @@ public final class Planner {
         }
         planRepair(desired, actual, after, drift, actions, notes);
         drift.sort(Comparator.comparing(Drift::setting));
-        return new Plan(drift, actions, after, notes, target, advisories(actual, after));
+        return new Plan(drift, actions, after, notes, target, advisories(actual));
     }
 
     /**
@@ -158,13 +158,16 @@ public final class Planner {
         actions.add(new Action.InstallVersion(installed, installed));
     }
 
-    /** The advisories of the channel's release that affect this machine: its pin, else its installed version. */
-    private static List<Advisory> advisories(ActualState actual, Settings after) {
+    /**
+     * The advisories of the channel's release that affect the version this machine runs, pinned or not (a
+     * pin does not make a vulnerable version safe); every one when the installed version is not known.
+     */
+    private static List<Advisory> advisories(ActualState actual) {
         if (actual.feed() == null) {
             return List.of();
         }
-        Version reference = after.pin() != null ? after.pin() : actual.installedVersion();
-        return actual.feed().advisories().stream().filter(a -> a.affects(reference)).toList();
+        Version installed = actual.installedVersion();
+        return actual.feed().advisories().stream().filter(a -> a.affects(installed)).toList();
     }
 
     private static void addVersionChange(Version from, Version to, List<Drift> drift, List<Action> actions,

@@ -98,7 +98,8 @@ class CheckCommandTest {
         writeConfig(feed.config("stable") + "  pin: v1.2.3\n");
         installed("v1.2.3");
         Cli.Result r = check("--detailed-exitcode");
-        assertThat(r.exit()).isZero();
+        assertThat(r.exit()).as("issue #10 point 3: an advisory that affects the installed version is worth exit 2, "
+                + "pinned or not").isEqualTo(2);
         JsonNode j = r.json();
         assertThat(j.get("update_available").asBoolean()).isFalse();
         assertThat(j.get("pin").asText()).isEqualTo("v1.2.3");
@@ -154,7 +155,8 @@ class CheckCommandTest {
         Path q = root.resolve("var/lib/cmdop/update/quarantine.json");
         com.cmdop.update.install.Quarantine.load(q.getParent()).add("v1.2.4", "failed its health check", Cli.NOW);
         Cli.Result r = check("--detailed-exitcode");
-        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.exit()).as("2 for the advisory v1.2.4 fixes, which still affects v1.2.3; not for an update")
+                .isEqualTo(2);
         assertThat(r.json().get("update_available").asBoolean()).isFalse();
         assertThat(r.json().get("quarantined").findValuesAsText("version")).containsExactly("v1.2.4");
         assertThat(r.json().get("warnings").toString()).contains("v1.2.4 is quarantined");

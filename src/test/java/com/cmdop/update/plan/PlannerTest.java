@@ -166,8 +166,8 @@ class PlannerTest {
                 Arguments.of("pinned and running the pin: nothing waits, the newer channel is noted",
                         state(pinned, V123, null, v125, Set.of()), false, "v1.2.3", List.of("CMDOP-1", "CMDOP-2"),
                         List.of("pinned to v1.2.3")),
-                Arguments.of("pinned but running another version: the pin waits",
-                        state(pinned, V124, null, V124, Set.of()), true, "v1.2.3", List.of("CMDOP-1", "CMDOP-2"),
+                Arguments.of("pinned but running another version: the pin waits; advisories are of what runs",
+                        state(pinned, V124, null, V124, Set.of()), true, "v1.2.3", List.of("CMDOP-2"),
                         List.of("pinned to v1.2.3")));
     }
 
