@@ -29,10 +29,13 @@ final class CheckReports {
                 feed.sequence(), "published", feed.published().toString(), "expires", feed.expires().toString(),
                 "key_id", feed.keyId(), "cached", feed.fromCache()));
         String installedText = installed == null ? "no version known to be installed" : "installed " + installed;
-        report.msg(waiting
+        int affecting = outcome.plan().advisories().size();
+        String advisories = affecting == 0 ? "" : "; " + affecting + " security advisor" + (affecting == 1 ? "y" : "ies")
+                + " affect" + (affecting == 1 ? "s" : "") + " the installed version";
+        report.msg((waiting
                 ? "update waiting: " + target + " (" + installedText + ", channel " + settings.channel() + ")"
                 : "up to date: " + installedText + "; channel " + settings.channel() + " offers " + available
-                        + (settings.pin() == null ? "" : "; pinned to " + settings.pin()));
+                        + (settings.pin() == null ? "" : "; pinned to " + settings.pin())) + advisories);
     }
 
     /** {@code CMDOP-2026-7 (high, fixed in v1.2.4): token leak} for the text view. */

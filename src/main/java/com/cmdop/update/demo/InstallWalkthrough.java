@@ -51,6 +51,10 @@ public final class InstallWalkthrough {
         demo.step("14. Update to v1.1.0 (v1.0.0 stays cached for rollback, 7 days)", 0, "--root", r);
         demo.step("15. Roll back: one step back to the cached v1.0.0; v1.1.0 is quarantined so the next update "
                 + "does not put it straight back", 0, "--root", r, "--rollback");
+        demo.step("15a. Pin v1.0.0, the version running now", 0, "--root", r, "--pin", "v1.0.0");
+        demo.step("15b. Check the pinned machine: it still hears the security advisory fixed in v1.1.0 that affects "
+                + "the version it runs (exit 2 with --detailed-exitcode)", 2, "--root", r, "--check",
+                "--detailed-exitcode");
         demo.step("16. Pin v1.1.0: recorded in config.yaml and installed (a pin overrides the quarantine)", 0,
                 "--root", r, "--pin", "v1.1.0");
         Path pinned = sandbox.resolve("pinned.yaml");
@@ -70,6 +74,15 @@ public final class InstallWalkthrough {
         demo.say("Someone tampers with v1.0.0 on the feed server (one bit flipped, same length).");
         demo.step("21. Install the tampered v1.0.0: the SHA-256 does not match the signed one: refused before "
                 + "anything is swapped (exit 80, CRITICAL line)", 80, "--root", r, "--version", "v1.0.0");
+        Path installed = root.resolve("usr/local/bin/cmdop");
+        Files.writeString(installed, "#!/bin/sh\necho patched by hand\n");
+        demo.say("Someone replaces the installed agent by hand (a patched build, not a signed release).");
+        Path stable = sandbox.resolve("stable.yaml");
+        Files.writeString(stable, "channel: stable\n");
+        demo.step("21a. Drift check: the binary matches no signed release (drift 'binary: modified', exit 2)", 2,
+                "--root", r, "converge", "--state", stable.toString(), "--check", "--detailed-exitcode");
+        demo.step("21b. Converge: the signed v1.1.0 is put back (verified, swapped, restarted, heartbeat-checked)", 0,
+                "--root", r, "converge", "--state", stable.toString());
         demo.step("22. Verify the installed binary against the signed SHA256SUMS", 0,
                 "--root", r, "--verify", root.resolve("usr/local/bin/cmdop").toString());
         demo.step("23. Status: installed version (verified), previous version and its expiry, quarantine", 0,

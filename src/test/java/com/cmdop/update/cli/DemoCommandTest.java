@@ -23,7 +23,7 @@ class DemoCommandTest {
         assertThat(r.out()).contains("== 1. Drift check").contains("(exit 2)").contains("(exit 65)")
                 .contains("config.yaml untouched by the second run: true")
                 .contains("(exit 81)").contains("(exit 80)").contains("tamper-detected reason=HASH_MISMATCH")
-                .contains("installed v1.1.0 (verified); previous v1.0.0")
+                .contains("installed v1.1.0 (verified); previous ")
                 .contains("Demo finished: every step behaved as described.");
         // the sandbox it names is gone (not a count of temp dirs: other processes may run demos too)
         Matcher m = Pattern.compile("throwaway machine root at (\\S+)/machine").matcher(r.out());
