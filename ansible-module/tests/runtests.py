@@ -10,7 +10,7 @@ sys.path[:0] = [os.path.join(HERE, 'lib'), os.path.join(HERE, 'integration'), UN
 
 import runner  # noqa: E402
 
-GROUPS = {'unit': ['test_update'], 'integration': ['test_collection', 'test_playbooks']}
+GROUPS = {'unit': ['test_update'], 'integration': ['test_collection', 'test_playbooks'], 'role': ['test_role']}
 
 if __name__ == '__main__':
     sys.exit(runner.main(GROUPS, sys.argv[1:]))

@@ -37,14 +37,15 @@ public final class DocGen {
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(WIDTH);
 
-        String bash = AutoComplete.bash("cmdop-update", cl);
+        // bash-completion loads the file by command name; it is sourced, so no #! line
+        String bash = AutoComplete.bash("cmdop-update", cl).replaceFirst("^#!/usr/bin/env bash\n", "");
         Files.writeString(out.resolve("cmdop-update.bash"), bash, StandardCharsets.UTF_8);
         // zsh loads vendor completions by file name (_cmdop-update) and the #compdef line; picocli's
         // script is bash that also runs in zsh through bashcompinit.
         Files.writeString(out.resolve("_cmdop-update"),
                 "#compdef cmdop-update\n# Generated from cmdop-update's picocli model (picocli.AutoComplete).\n"
                         + "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n"
-                        + bash.replaceFirst("^#!/usr/bin/env bash\n", ""),
+                        + bash,
                 StandardCharsets.UTF_8);
         Files.writeString(out.resolve("cmdop-update.1"), manPage(cl, version, date), StandardCharsets.UTF_8);
     }
