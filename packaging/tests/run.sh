@@ -107,9 +107,16 @@ copy_with_libs() { # copies programs into $R with every library they load
 mkdir -p "$R"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc,tmp,proc,dev,var/lib/dpkg/info,var/lib/dpkg/updates,var/lib/dpkg/triggers}
 for d in bin sbin lib lib64; do ln -s usr/$d "$R/$d"; done
 chmod 1777 "$R/tmp"
-copy_with_libs /usr/bin/dash /usr/bin/readlink /usr/bin/dirname /usr/bin/sed /usr/bin/cat /usr/bin/rm \
+copy_with_libs /usr/bin/env /usr/bin/dash /usr/bin/readlink /usr/bin/dirname /usr/bin/sed /usr/bin/cat /usr/bin/rm \
   /usr/sbin/ldconfig /usr/sbin/start-stop-daemon
 ln -s dash "$R/usr/bin/sh"
+# the libraries the bundled runtime loads (libc, libm, libdl, ...): what any Debian host has
+for f in $(find target/package/self -type f \( -name '*.so' -o -perm -u+x \)); do
+  head -c 4 "$f" | grep -q ELF || continue
+  for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+    [ -e "$R$lib" ] || { mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"; }
+  done
+done
 for ldso in /lib64/ld-linux-x86-64.so.2 /usr/lib64/ld-linux-x86-64.so.2; do
   [ -e "$ldso" ] && { mkdir -p "$R$(dirname "$(readlink -f "$ldso")")"; cp -L "$ldso" "$R$(readlink -f "$ldso")"; }
 done
@@ -173,7 +180,7 @@ check "the upgraded files are in place and the tool runs" bash -c "[ -f '$R/usr/
 check "the agent, its config and the update state are untouched by the upgrade" test "$(owned)" = "$owned_before"
 
 ### remove, purge
-rm -rf "$R/tmp/sandbox" "$R/tmp/sched" "$R/tmp/demo" "$R/tmp/desired.yaml"
+rm -rf "${R:?}"/tmp/* "${R:?}"/tmp/.[!.]* 
 check "dpkg -r removes it" "${DPKG[@]}" -r cmdop-update
 check "after -r only the conffile is left" bash -c "
   [ ! -e '$R/usr/bin/cmdop-update' ] && [ ! -e '$R/usr/lib/cmdop-update' ] && [ -f '$R/etc/logrotate.d/cmdop-update' ]"
@@ -191,6 +198,7 @@ s1=$tmp/t1/cmdop-update-$v/bin/cmdop-update
 s2=$tmp/t2/cmdop-update-$v/bin/cmdop-update
 check "linux-amd64 tarball: --help with no Java on PATH" bash -c "$(printf '%q ' "${NOJAVA_ENV[@]}") '$s1' --help | grep -q 'Usage: cmdop-update'"
 check "linux-amd64 tarball: the demo with no Java on PATH" "${NOJAVA_ENV[@]}" "$s1" demo --dir "$tmp/demo1"
+mkdir -p "$tmp/sb1" "$tmp/sb2"
 check "linux-amd64 tarball: converge on a sandbox root" "${NOJAVA_ENV[@]}" "$s1" --root "$tmp/sb1" converge --state "$repo/packaging/training/desired.yaml" --json
 check "linux-amd64 tarball: works through a symlink from another directory (e.g. /usr/local/bin)" bash -c "
   mkdir -p '$tmp/lb' && ln -s '$s1' '$tmp/lb/cmdop-update' && '$tmp/lb/cmdop-update' -V | grep -qx 'cmdop-update $v'"
