@@ -72,7 +72,7 @@ archive() {
   while IFS= read -r args; do
     n=$((n + 1))
     # shellcheck disable=SC2086 # each line is one command line
-    CMDOP_UPDATE_LAUNCHER=/usr/bin/cmdop-update "$java" "${flags[@]}" -XX:DumpLoadedClassList="$train/$n.classlist" \
+    CMDOP_UPDATE_LAUNCHER=/usr/lib/cmdop-update/bin/cmdop-update "$java" "${flags[@]}" -XX:DumpLoadedClassList="$train/$n.classlist" \
       -jar "$jar" $args >"$train/$n.out" 2>&1 </dev/null || {
       local rc=$?
       # --check exits 2 with drift and --detailed-exitcode; anything else is a broken build

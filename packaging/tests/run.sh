@@ -107,7 +107,10 @@ copy_with_libs() { # copies programs into $R with every library they load
 mkdir -p "$R"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc,tmp,proc,dev,var/lib/dpkg/info,var/lib/dpkg/updates,var/lib/dpkg/triggers}
 for d in bin sbin lib lib64; do ln -s usr/$d "$R/$d"; done
 chmod 1777 "$R/tmp"
+# what a minimal Debian base has and the demo's stand-in agents use (mkdir, date, mv)
 copy_with_libs /usr/bin/env /usr/bin/dash /usr/bin/readlink /usr/bin/dirname /usr/bin/sed /usr/bin/cat /usr/bin/rm \
+  /usr/bin/mkdir /usr/bin/date /usr/bin/mv /usr/bin/cp /usr/bin/ls /usr/bin/chmod /usr/bin/touch /usr/bin/sleep \
+  /usr/bin/grep /usr/bin/id /usr/bin/uname \
   /usr/sbin/ldconfig /usr/sbin/start-stop-daemon
 ln -s dash "$R/usr/bin/sh"
 # the libraries the bundled runtime loads (libc, libm, libdl, ...): what any Debian host has
