@@ -29,6 +29,11 @@ umask 022
 
 log() { echo "packaging: $*" >&2; }
 
+# The feature version of the JDK or runtime at $1, from its release file.
+release_major() {
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
+}
+
 pick_jdk() {
   if [ -n "${CMDOP_JLINK_JDK:-}" ]; then
     echo "$CMDOP_JLINK_JDK"
@@ -93,6 +98,15 @@ demo --dir $train/demo
 --root $train/root converge --state $here/training/desired.yaml --check --json --detailed-exitcode
 EOF
   cat "$train"/*.classlist | grep -v -e '^#' -e '^@cp ' | sed -E 's/ id: [0-9]+$//' | sort -u >"$train/classes.lst"
+  if [ "$(release_major "$tree/runtime")" -lt 19 ]; then
+    # JDK 17 accepts an app archive only at the class path it was dumped with, so one made here would
+    # be refused wherever the tree is installed (and the JDK classes with it); its runtime keeps the
+    # default archive of the JDK classes that jlink --generate-cds-archive made instead
+    log "class-data archive: JDK $(release_major "$tree/runtime") runtime: JDK classes only (jlink's default CDS archive);" \
+      "an archive of the tool's classes needs JDK 19+ (Temurin 25 under /usr/lib/jvm, or CMDOP_JLINK_JDK)"
+    units
+    return
+  fi
   local dumplog=$work/archive-dump.log
   # relative paths, from the tree's top: the archive records them, and then neither the build
   # directory nor where the tree is installed changes its bytes or stops it from being used
@@ -108,7 +122,12 @@ EOF
   skipped=$(grep -c -i 'skipping' "$dumplog" || true)
   log "class-data archive: $(du -h "$tree/lib/cmdop-update.jsa" | cut -f1) from $listed classes ($picocli of picocli)" \
     "loaded by $n training runs; $skipped skipped by the dump; log: $dumplog"
-  # the unit files the tool writes with --auto on, as reference copies (the same text, the real launcher path)
+  units
+}
+
+# the unit files the tool writes with --auto on (in the training runs), as reference copies
+units() {
+  local unit train=$work/train
   mkdir -p "$work/systemd"
   for unit in cmdop-update.service cmdop-update.timer; do
     sed "s# --root $train/root##" "$train/root/etc/systemd/system/$unit" >"$work/systemd/$unit"
@@ -162,8 +181,10 @@ tree() {
   mods=$(modules "$jdk" "$jar")
   if "$jdk/bin/jlink" --help 2>&1 | grep -q 'zip-\[0-9\]'; then jlink_compress=zip-6; else jlink_compress=2; fi
   log "runtime: jlink from $jdk, modules $mods"
+  local cds=()
+  [ "$(release_major "$jdk")" -lt 19 ] && cds=(--generate-cds-archive)
   "$jdk/bin/jlink" --add-modules "$mods" --strip-debug --no-header-files --no-man-pages \
-    --compress="$jlink_compress" --output "$self/runtime"
+    --compress="$jlink_compress" "${cds[@]}" --output "$self/runtime"
   rm -f "$self/runtime/lib/classlist" # the JDK's own dump list; our archive replaces the default one
   rm -f "$self/runtime/bin/keytool"   # java.base brings it; the tool never runs it
   strip_native "$self/runtime"
