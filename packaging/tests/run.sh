@@ -5,7 +5,8 @@
 #
 # - lintian reports no error on the .deb; `man -l` renders the page; the completions load in bash.
 # - The .deb is installed for real, with `dpkg --root`, into a throwaway root: a minimal tree (dash,
-#   readlink, dirname, their libraries, a dpkg database, /dev nodes, /proc) with no Java in it. In a
+#   coreutils' basics, their libraries, a dpkg database, /dev nodes, /proc, bind-mounted on itself)
+#   with no Java in it. In a
 #   chroot into that root: --help, the demo, a converge and a drift check on a sandbox machine root,
 #   and the class-data archive is used. Then an upgrade to a newer .deb (this .deb repacked with a
 #   higher version), removal and purge: afterwards the root holds exactly what it held before, and the
@@ -66,6 +67,7 @@ tmp=$(mktemp -d /tmp/cmdop-pkgtest.XXXXXX)
 R=$tmp/root
 cleanup() {
   umount "$R/proc" 2>/dev/null || true
+  umount "$R" 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -127,6 +129,9 @@ mknod -m 666 "$R/dev/null" c 1 3
 mknod -m 666 "$R/dev/zero" c 1 5
 mknod -m 444 "$R/dev/random" c 1 8
 mknod -m 444 "$R/dev/urandom" c 1 9
+# the root is a mount point, as / is on a host (Java's free-space check looks the file system up in
+# /proc/self/mounts), and has its /proc
+mount --bind "$R" "$R"
 mount -t proc proc "$R/proc"
 echo "root:x:0:0:root:/root:/bin/sh" >"$R/etc/passwd"
 echo "root:x:0:" >"$R/etc/group"
@@ -192,6 +197,7 @@ check "after -P the root holds exactly what it held before the install" bash -c 
 check "the agent, its config and the update state are untouched by remove and purge" test "$(owned)" = "$owned_before"
 check "dpkg knows nothing of it any more" bash -c "! dpkg-query --admindir='$R/var/lib/dpkg' -W cmdop-update 2>/dev/null | grep -q ."
 umount "$R/proc"
+umount "$R"
 
 ### tarballs
 mkdir -p "$tmp/t1" "$tmp/t2"
