@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of cmdop-update: the Java unit and black-box tests (which include the interop
-# tests against Debian's minisign), then the Ansible collection and the examples.
+# tests against Debian's minisign), then the Ansible collection, the examples, and the packages
+# (the .deb installed into a throwaway root, the tarballs, the install role, a byte-for-byte rebuild).
 # Installs what the tests need when it is missing, so a clean Debian 12 machine (CI) passes too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ command -v minisign >/dev/null 2>&1 || need+=(minisign)
 [ -x /usr/bin/ansible-playbook ] || need+=(ansible-core)
 [ -x /usr/bin/ansible-lint ] || need+=(ansible-lint)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+command -v lintian >/dev/null 2>&1 || need+=(lintian)
+command -v strip >/dev/null 2>&1 || need+=(binutils)
+command -v man >/dev/null 2>&1 || need+=(man-db)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-all: installing ${need[*]} (Debian packages the tests need)"
   if [ "$(id -u)" -ne 0 ]; then
@@ -23,7 +27,7 @@ fi
 echo "test-all: Java unit and black-box tests (mvn verify)"
 mvn -B -ntp verify
 
-for runner in ansible-module/tests/run-all.sh examples/tests/run.sh; do
+for runner in ansible-module/tests/run-all.sh examples/tests/run.sh packaging/tests/run.sh; do
   if [ -f "$runner" ]; then
     echo "test-all: $runner"
     bash "$runner"

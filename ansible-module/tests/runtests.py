@@ -10,7 +10,10 @@ sys.path[:0] = [os.path.join(HERE, 'lib'), os.path.join(HERE, 'integration'), UN
 
 import runner  # noqa: E402
 
-GROUPS = {'unit': ['test_update'], 'integration': ['test_collection', 'test_playbooks']}
+GROUPS = {'unit': ['test_update'], 'integration': ['test_collection', 'test_playbooks'], 'role': ['test_role']}
+
+# 'role' installs the packages `mvn package` builds; packaging/tests/run.sh runs it after building them
+DEFAULT = ['unit', 'integration']
 
 if __name__ == '__main__':
-    sys.exit(runner.main(GROUPS, sys.argv[1:]))
+    sys.exit(runner.main(GROUPS, sys.argv[1:] or DEFAULT))
