@@ -63,10 +63,6 @@ public final class EventLog {
         public static Event of(String action, String outcome, Object from, Object to, String channel) {
             return new Event(action, outcome, from, to, channel, null, null, null);
         }
-
-        public Event withReason(String r) {
-            return new Event(action, outcome, from, to, channel, r, keyId, sha256);
-        }
     }
 
     /** A log or record write that failed, attached to a failure's exception as a suppressed exception. */

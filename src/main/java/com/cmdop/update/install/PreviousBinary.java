@@ -12,8 +12,4 @@ import java.time.Instant;
  * @param expires    when it is purged: {@code replacedAt + cache_ttl}
  * @param binary     the cached copy
  */
-public record PreviousBinary(String version, String sha256, Instant replacedAt, Instant expires, Path binary) {
-    public boolean expired(Instant now) {
-        return !now.isBefore(expires);
-    }
-}
+public record PreviousBinary(String version, String sha256, Instant replacedAt, Instant expires, Path binary) {}

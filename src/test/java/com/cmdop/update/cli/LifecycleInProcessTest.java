@@ -49,15 +49,15 @@ class LifecycleInProcessTest {
         feed.release("v1.0.0", V1);
         feed.release("v1.1.0", V2);
         feed.point(Channel.STABLE, "v1.0.0");
-        writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
     }
 
     @Test
     void anUpdateInstallsTheChannelsVersionAndRecordsTheCheck() throws IOException {
-        Cli.Result r = run();
+        Cli.Result r = machine.run();
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        assertThat(Files.readAllBytes(machine.agent())).isEqualTo(V1);
         JsonNode json = r.json();
         assertThat(json.path("changed").asBoolean()).isTrue();
         assertThat(json.path("agent").path("installed_version").asText()).isEqualTo("v1.0.0");
@@ -67,24 +67,24 @@ class LifecycleInProcessTest {
 
     @Test
     void aPinInstallsThePinnedVersionAndRollbackGoesBackOneStep() throws IOException {
-        assertThat(run().exit()).isZero();
+        assertThat(machine.run().exit()).isZero();
 
-        Cli.Result pinned = run("--pin", "v1.1.0");
+        Cli.Result pinned = machine.run("--pin", "v1.1.0");
         assertThat(pinned.exit()).as(pinned.toString()).isZero();
-        assertThat(Files.readAllBytes(agent())).isEqualTo(V2);
-        assertThat(Files.readString(config())).contains("pin: v1.1.0");
+        assertThat(Files.readAllBytes(machine.agent())).isEqualTo(V2);
+        assertThat(Files.readString(machine.config())).contains("pin: v1.1.0");
         assertThat(pinned.json().path("agent").path("previous_version").asText()).isEqualTo("v1.0.0");
 
-        Cli.Result back = run("--rollback");
+        Cli.Result back = machine.run("--rollback");
         assertThat(back.exit()).as(back.toString()).isZero();
-        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        assertThat(Files.readAllBytes(machine.agent())).isEqualTo(V1);
         assertThat(back.json().path("actions").get(0).path("id").asText()).isEqualTo("rollback");
     }
 
     @Test
     void aHandReplacedBinaryIsDriftThatConvergeRepairs() throws IOException {
-        assertThat(run().exit()).isZero();
-        Files.writeString(agent(), "#!/bin/sh\necho replaced by hand\n");
+        assertThat(machine.run().exit()).isZero();
+        Files.writeString(machine.agent(), "#!/bin/sh\necho replaced by hand\n");
 
         Cli.Result check = machine.runWithStdin("channel: stable\n", "converge",
                 "--state", "-", "--check", "--detailed-exitcode");
@@ -96,7 +96,7 @@ class LifecycleInProcessTest {
         Cli.Result repair = machine.runWithStdin("channel: stable\n", "converge",
                 "--state", "-");
         assertThat(repair.exit()).as(repair.toString()).isZero();
-        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        assertThat(Files.readAllBytes(machine.agent())).isEqualTo(V1);
         assertThat(repair.json().path("agent").path("binary").asText()).isEqualTo("signed");
         assertThat(repair.json().path("actions").findValuesAsText("message"))
                 .anyMatch(m -> m.contains("replaced outside cmdop-update"))
@@ -105,22 +105,22 @@ class LifecycleInProcessTest {
 
     @Test
     void aHeldMachineKeepsItsCustomBinaryThroughConvergeAndUpdates() throws IOException {
-        assertThat(run().exit()).isZero();
-        assertThat(run("--hold").exit()).isZero();
+        assertThat(machine.run().exit()).isZero();
+        assertThat(machine.run("--hold").exit()).isZero();
         byte[] fork = "#!/bin/sh\necho cmdop v1.0.0-acme.1\n".getBytes(StandardCharsets.UTF_8);
-        Files.write(agent(), fork);
+        Files.write(machine.agent(), fork);
         feed.point(Channel.STABLE, "v1.1.0");
 
         Cli.Result converge = machine.runWithStdin("hold: true\nchannel: stable\n", "converge", "--state", "-", "--detailed-exitcode");
         assertThat(converge.exit()).as(converge.toString()).isZero();
-        Cli.Result update = run();
+        Cli.Result update = machine.run();
         assertThat(update.exit()).as(update.toString()).isZero();
         assertThat(update.json().path("warnings").toString()).contains("held");
-        assertThat(Files.readAllBytes(agent())).isEqualTo(fork);
-        Cli.Result status = run("status");
+        assertThat(Files.readAllBytes(machine.agent())).isEqualTo(fork);
+        Cli.Result status = machine.run("status");
         assertThat(status.json().path("agent").path("held").asBoolean()).isTrue();
         assertThat(status.json().path("agent").path("binary").asText()).isEqualTo("custom");
-        assertThat(run("--hold", "--pin", "v1.1.0").exit()).isEqualTo(64);
+        assertThat(machine.run("--hold", "--pin", "v1.1.0").exit()).isEqualTo(64);
     }
 
     /**
@@ -148,26 +148,26 @@ class LifecycleInProcessTest {
         cli.seams(s -> s.withRestartRunner((argv, env, out, timeout) -> restartTheAgent(root))
                 .withSleeper(d -> nanos.addAndGet(d.toNanos()), nanos::get));
         feed.release("v1.2.0", "#!/bin/sh\necho cmdop v1.2.0 never-comes-up\n".getBytes(StandardCharsets.UTF_8));
-        writeConfig(feed.config("stable") + "  service:\n    restart: [systemctl, restart, cmdop-agent]\n"
+        machine.writeConfig(feed.config("stable") + "  service:\n    restart: [systemctl, restart, cmdop-agent]\n"
                 + "    heartbeat_timeout: 30s\n");
-        assertThat(run().exit()).isZero();
+        assertThat(machine.run().exit()).isZero();
 
-        Cli.Result bad = run("--version", "v1.2.0");
+        Cli.Result bad = machine.run("--version", "v1.2.0");
 
         assertThat(bad.exit()).as(bad.toString()).isEqualTo(81);
         assertThat(bad.json().path("error").path("code").asText()).isEqualTo("HEALTH_CHECK_FAILED");
-        assertThat(Files.readAllBytes(agent())).as("v1.0.0 is back").isEqualTo(V1);
-        assertThat(run("--check").json().path("quarantined").findValuesAsText("version")).containsExactly("v1.2.0");
+        assertThat(Files.readAllBytes(machine.agent())).as("v1.0.0 is back").isEqualTo(V1);
+        assertThat(machine.run("--check").json().path("quarantined").findValuesAsText("version")).containsExactly("v1.2.0");
         assertThat(nanos.get()).as("the heartbeat wait ran its 30 s on the fake clock").isGreaterThanOrEqualTo(30_000_000_000L);
 
-        Cli.Result list = run("quarantine", "list");
+        Cli.Result list = machine.run("quarantine", "list");
         assertThat(list.exit()).as(list.toString()).isZero();
         assertThat(list.json().path("quarantined").get(0).path("reason").asText()).isEqualTo("failed its health check");
-        Cli.Result cleared = run("quarantine", "clear", "v1.2.0");
+        Cli.Result cleared = machine.run("quarantine", "clear", "v1.2.0");
         assertThat(cleared.exit()).as(cleared.toString()).isZero();
         assertThat(cleared.json().path("changed").asBoolean()).isTrue();
-        assertThat(run("quarantine", "list").json().path("quarantined")).isEmpty();
-        Cli.Result again = run("quarantine", "clear", "v1.2.0");
+        assertThat(machine.run("quarantine", "list").json().path("quarantined")).isEmpty();
+        Cli.Result again = machine.run("quarantine", "clear", "v1.2.0");
         assertThat(again.json().path("changed").asBoolean()).as("clearing twice changes nothing").isFalse();
         assertThat(Files.readString(root.resolve("var/log/cmdop/audit.jsonl"))).contains("\"action\":\"quarantine\"")
                 .contains("\"outcome\":\"cleared\"");
@@ -175,29 +175,29 @@ class LifecycleInProcessTest {
 
     @Test
     void aSecondRollbackReturnsToTheVersionTheFirstQuarantinedAndClearsIt() {
-        assertThat(run().exit()).isZero();
-        assertThat(run("--version", "v1.1.0").exit()).isZero();
+        assertThat(machine.run().exit()).isZero();
+        assertThat(machine.run("--version", "v1.1.0").exit()).isZero();
 
-        Cli.Result first = run("--rollback");
+        Cli.Result first = machine.run("--rollback");
         assertThat(first.exit()).as(first.toString()).isZero();
-        assertThat(run("quarantine", "list").json().path("quarantined").get(0).path("reason").asText())
+        assertThat(machine.run("quarantine", "list").json().path("quarantined").get(0).path("reason").asText())
                 .isEqualTo("rolled back to v1.0.0 with --rollback");
 
-        Cli.Result second = run("--rollback");
+        Cli.Result second = machine.run("--rollback");
         assertThat(second.exit()).as(second.toString()).isZero();
         assertThat(second.json().path("agent").path("installed_version").asText()).isEqualTo("v1.1.0");
-        assertThat(run("quarantine", "list").json().path("quarantined").findValuesAsText("version"))
+        assertThat(machine.run("quarantine", "list").json().path("quarantined").findValuesAsText("version"))
                 .as("the version rolled back to is wanted again; the one left is quarantined").containsExactly("v1.0.0");
     }
 
     @Test
     void aScheduledRunThatIsNotDueReadsNoFeedAndWritesNothing() throws IOException {
-        writeConfig("update:\n  auto: true\n  feed: " + root.resolve("no-such-feed") + "\n  trusted_keys:\n    - "
+        machine.writeConfig("update:\n  auto: true\n  feed: " + root.resolve("no-such-feed") + "\n  trusted_keys:\n    - "
                 + feed.publicKey() + "\n");
         machine.writeState("{\"last_check\": {\"time\": \"2026-11-27T09:00:00Z\", \"result\": \"ok\"}}");
         Map<String, String> before = Trees.snapshot(root);
 
-        Cli.Result r = run("--scheduled");
+        Cli.Result r = machine.run("--scheduled");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.json().path("msg").asText()).startsWith("no check due");
@@ -207,42 +207,26 @@ class LifecycleInProcessTest {
 
     @Test
     void aDueScheduledRunUpdatesAndRecordsTheCheck() throws IOException {
-        writeConfig(feed.config("stable") + "  auto: true\n  service:\n    restart: []\n");
+        machine.writeConfig(feed.config("stable") + "  auto: true\n  service:\n    restart: []\n");
 
-        Cli.Result r = run("--scheduled");
+        Cli.Result r = machine.run("--scheduled");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.json().path("schedule").path("due").asBoolean()).isTrue();
-        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        assertThat(Files.readAllBytes(machine.agent())).isEqualTo(V1);
         assertThat(machine.state().path("last_check").path("result").asText()).isEqualTo("ok");
         assertThat(Files.readString(root.resolve("var/log/cmdop/audit.jsonl"))).contains("\"actor\":\"scheduled\"");
     }
 
     @Test
     void aDueScheduledRunThatFailsRecordsTheFailureAndItsCode() throws IOException {
-        writeConfig("update:\n  auto: true\n  feed: " + root.resolve("no-such-feed") + "\n  trusted_keys:\n    - "
+        machine.writeConfig("update:\n  auto: true\n  feed: " + root.resolve("no-such-feed") + "\n  trusted_keys:\n    - "
                 + feed.publicKey() + "\n");
 
-        Cli.Result r = run("--scheduled");
+        Cli.Result r = machine.run("--scheduled");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(69);
         assertThat(machine.state().path("last_check").path("result").asText()).isEqualTo("failed");
         assertThat(machine.state().path("last_check").path("error").asText()).isEqualTo("FEED_UNAVAILABLE");
-    }
-
-    private Cli.Result run(String... args) {
-        return machine.run(args);
-    }
-
-    private Path config() {
-        return machine.config();
-    }
-
-    private Path agent() {
-        return machine.agent();
-    }
-
-    private void writeConfig(String text) {
-        machine.writeConfig(text);
     }
 }

@@ -42,26 +42,26 @@ class TruthfulFailureTest {
         feed.release("v1.0.0", V1);
         feed.release("v1.1.0", V2);
         feed.point(Channel.STABLE, "v1.0.0");
-        writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
-        Cli.Result r = run("--version", "v1.0.0");
+        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        Cli.Result r = machine.run("--version", "v1.0.0");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(Files.readAllBytes(agent())).isEqualTo(V1);
+        assertThat(Files.readAllBytes(machine.agent())).isEqualTo(V1);
     }
 
     @Test
     void aPinRefusedBecauseConfigIsFlowStyleLeavesTheBinaryAsItWas() throws IOException {
         String flow = "update: {channel: stable, feed: \"" + feedDir + "\", trusted_keys: [\"" + feed.publicKey()
                 + "\"], service: {restart: []}}\n";
-        writeConfig(flow);
+        machine.writeConfig(flow);
 
-        Cli.Result r = run("--pin", "v1.1.0");
+        Cli.Result r = machine.run("--pin", "v1.1.0");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(65);
         JsonNode json = r.json();
         assertThat(json.path("error").path("code").asText()).isEqualTo("INVALID_CONFIG");
         assertThat(json.path("changed").asBoolean()).isFalse();
-        assertThat(Files.readAllBytes(agent())).as("the agent binary must not be swapped").isEqualTo(V1);
-        assertThat(Files.readString(config())).isEqualTo(flow);
+        assertThat(Files.readAllBytes(machine.agent())).as("the agent binary must not be swapped").isEqualTo(V1);
+        assertThat(Files.readString(machine.config())).isEqualTo(flow);
         assertThat(json.path("agent").path("installed_version").asText()).isEqualTo("v1.0.0");
     }
 
@@ -69,14 +69,14 @@ class TruthfulFailureTest {
     void autoOnRefusedBecauseTheSchedulerDirectoryCannotBeWrittenLeavesConfigAsItWas() throws IOException {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/cron.d"), "a file where the cron.d directory should be\n");
-        String before = Files.readString(config());
+        String before = Files.readString(machine.config());
 
-        Cli.Result r = run("--auto", "on", "--interval", "12h");
+        Cli.Result r = machine.run("--auto", "on", "--interval", "12h");
 
         assertThat(r.exit()).as(r.toString()).isNotZero();
         JsonNode json = r.json();
         assertThat(json.path("changed").asBoolean()).isFalse();
-        assertThat(Files.readString(config())).as("config.yaml must be as the report says: unchanged").isEqualTo(before);
+        assertThat(Files.readString(machine.config())).as("config.yaml must be as the report says: unchanged").isEqualTo(before);
         assertThat(json.path("actions").findValuesAsText("status")).doesNotContain("applied");
     }
 
@@ -87,28 +87,12 @@ class TruthfulFailureTest {
         Process mknod = new ProcessBuilder("mknod", log.toString(), "c", "1", "7").inheritIO().start();
         assumeThat(mknod.waitFor()).as("mknod of a /dev/full node (needs root)").isZero();
 
-        Cli.Result r = run("--channel", "beta");
+        Cli.Result r = machine.run("--channel", "beta");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode json = r.json();
         assertThat(json.path("changed").asBoolean()).isTrue();
-        assertThat(Files.readString(config())).contains("channel: beta");
+        assertThat(Files.readString(machine.config())).contains("channel: beta");
         assertThat(json.path("warnings").toString()).contains("agent log");
-    }
-
-    private Cli.Result run(String... args) {
-        return machine.run(args);
-    }
-
-    private Path config() {
-        return machine.config();
-    }
-
-    private Path agent() {
-        return machine.agent();
-    }
-
-    private void writeConfig(String text) {
-        machine.writeConfig(text);
     }
 }
