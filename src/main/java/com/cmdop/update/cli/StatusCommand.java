@@ -87,6 +87,7 @@ public final class StatusCommand extends BaseCommand {
         m.put("entry", sch.entry().name().toLowerCase(Locale.ROOT));
         m.put("last_check", sch.lastCheck());
         m.put("last_result", sch.lastResult());
+        m.put("last_error", sch.lastError());
         m.put("next_check", sch.nextCheck() == null ? null : sch.nextCheck().toString());
         m.put("next_check_note", sch.note());
         return m;

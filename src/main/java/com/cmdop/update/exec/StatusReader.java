@@ -33,11 +33,12 @@ public final class StatusReader {
     /**
      * The schedule as {@code status} shows it.
      *
+     * @param lastError the error code of the last check when it failed, else null
      * @param nextCheck when the next check is due (now when due now; null when auto-update does not check)
      * @param note      why, in words
      */
     public record Schedule(boolean auto, String kind, SchedulerState entry, String lastCheck, String lastResult,
-            Instant nextCheck, String note) {}
+            String lastError, Instant nextCheck, String note) {}
 
     public Status read(Machine machine) {
         Settings s = machine.settings();
@@ -56,6 +57,6 @@ public final class StatusReader {
         StateFile.LastCheck last = state.lastCheck();
         return new Schedule(machine.settings().auto(), entry.usesSystemd() ? "systemd" : "cron", entry.state(),
                 last == null ? null : last.time().toString(), last == null ? null : last.result(),
-                d.due() ? now : d.nextCheck(), d.reason());
+                last == null ? null : last.errorCode(), d.due() ? now : d.nextCheck(), d.reason());
     }
 }

@@ -228,5 +228,7 @@ class LifecycleInProcessTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(69);
         assertThat(machine.state().path("last_check").path("result").asText()).isEqualTo("failed");
         assertThat(machine.state().path("last_check").path("error").asText()).isEqualTo("FEED_UNAVAILABLE");
+        assertThat(machine.run("status").json().path("schedule").path("last_error").asText())
+                .isEqualTo("FEED_UNAVAILABLE");
     }
 }
