@@ -61,11 +61,11 @@ agent:
   type: dict
   sample: {"installed_version": "v1.2.3", "installed_verified": true, "previous_version": null}
 schedule:
-  description: The auto-update schedule, with the last check, its result and when the next is due.
+  description: The auto-update schedule, with the last check, its result (and error code) and when the next is due.
   returned: success
   type: dict
   sample: {"auto": true, "interval": "6h", "window": null, "kind": "cron", "entry": "present",
-           "last_check": null, "last_result": null, "next_check": null}
+           "last_check": null, "last_result": null, "last_error": null, "next_check": null}
 paths:
   description: Where the CLI looks on this host (config, agent binary, data, logs), inside I(root).
   returned: success
