@@ -119,6 +119,8 @@ ln -s dash "$R/usr/bin/sh"
 for f in $(find target/package/self -type f \( -name '*.so' -o -perm -u+x \)); do
   head -c 4 "$f" | grep -q ELF || continue
   for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+    # the runtime's own libraries (found through $ORIGIN in this build tree) come with the package
+    case "$lib" in "$PWD"/*) continue ;; esac
     [ -e "$R$lib" ] || { mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"; }
   done
 done
