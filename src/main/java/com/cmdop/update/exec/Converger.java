@@ -14,7 +14,6 @@ import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.plan.Plan;
 import com.cmdop.update.plan.Planner;
 import com.cmdop.update.plan.ScheduleDecision;
-import com.cmdop.update.schedule.MachineIdentity;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StateFile;
@@ -49,8 +48,7 @@ public final class Converger {
      */
     public ScheduledRun scheduled(Machine machine) {
         StateFile state = StateFile.load(machine.paths().stateFile(machine.settings()));
-        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheckTime(),
-                ctx.clock().instant(), MachineIdentity.of(machine.paths().root()));
+        ScheduleDecision.Result d = MachineFacts.schedule(machine, state, ctx.clock().instant());
         if (!d.due()) {
             return new ScheduledRun(d, null);
         }

@@ -5,7 +5,6 @@ import com.cmdop.update.model.Settings;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.plan.ActualState.SchedulerState;
 import com.cmdop.update.plan.ScheduleDecision;
-import com.cmdop.update.schedule.MachineIdentity;
 import com.cmdop.update.schedule.SchedulerEntry;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StateFile;
@@ -52,8 +51,7 @@ public final class StatusReader {
     private Schedule schedule(Machine machine, StateFile state) {
         SchedulerEntry entry = SchedulerEntry.of(machine, ctx.launcher());
         Instant now = ctx.clock().instant();
-        ScheduleDecision.Result d = ScheduleDecision.decide(machine.settings(), state.lastCheckTime(), now,
-                MachineIdentity.of(machine.paths().root()));
+        ScheduleDecision.Result d = MachineFacts.schedule(machine, state, now);
         StateFile.LastCheck last = state.lastCheck();
         return new Schedule(machine.settings().auto(), entry.usesSystemd() ? "systemd" : "cron", entry.state(),
                 last == null ? null : last.time().toString(), last == null ? null : last.result(),
