@@ -1,5 +1,7 @@
 package com.cmdop.update.blackbox;
 
+import com.cmdop.update.support.ReadableCopy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +54,8 @@ public final class JarProcess {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-jar");
-        cmd.add(jar().toAbsolutePath().toString());
+        // another user (a privilege-dropping prefix) may not read the checkout: give it a readable copy
+        cmd.add((prefix.isEmpty() ? jar() : ReadableCopy.of(jar())).toAbsolutePath().toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("CMDOP_ROOT");

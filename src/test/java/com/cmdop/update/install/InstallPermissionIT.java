@@ -2,6 +2,8 @@ package com.cmdop.update.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cmdop.update.support.ReadableCopy;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +50,7 @@ class InstallPermissionIT {
         }
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-cp", jar() + ":" + testClasses(), CrashChild.class.getName(), "install", root.toString(),
+                "-cp", ReadableCopy.of(jar()) + ":" + ReadableCopy.of(testClasses()), CrashChild.class.getName(), "install", root.toString(),
                 artifact.toString(), "v1.2.4", a.expected().sha256()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("CMDOP_ROOT");
