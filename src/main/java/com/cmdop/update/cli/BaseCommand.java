@@ -6,6 +6,7 @@ import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.ExitCodes;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.exec.Converger;
+import com.cmdop.update.state.Layout;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.SettingsReader;
 import java.io.PrintStream;
@@ -135,7 +136,18 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** The machine under another root (Terraform passes its own) with this run's --config. */
     protected Machine openMachineFor(Path root) {
-        return Machine.open(root, configFile(), ctx.env("HOME"));
+        return Machine.open(root, configFile(), ctx.env("HOME"), layout());
+    }
+
+    /**
+     * The user layout with --user, or when not root and neither --root (CMDOP_ROOT) nor --config names the
+     * machine; else the system layout (SPEC section 11).
+     */
+    protected Layout layout() {
+        GlobalOptions g = globals();
+        String envRoot = ctx.env("CMDOP_ROOT");
+        boolean machineNamed = g.root() != null || g.config() != null || (envRoot != null && !envRoot.isBlank());
+        return g.user() || (ctx.seams().uid() != 0 && !machineNamed) ? Layout.user(ctx.env()) : Layout.SYSTEM;
     }
 
     protected Path rootDir() {

@@ -16,6 +16,12 @@ public class GlobalOptions {
             description = "config.yaml to use, as given (default <root>/etc/cmdop/config.yaml).")
     Path config;
 
+    @Option(names = "--user",
+            description = "User mode: the XDG paths of this user (~/.config/cmdop/config.yaml, ~/.local/bin/cmdop, "
+                    + "~/.local/state/cmdop/) and a user scheduler; the default when not root and neither --root nor "
+                    + "--config is given.")
+    boolean user;
+
     @Option(names = "--json", description = "Print exactly one JSON document on stdout, also on failure.")
     boolean json;
 
@@ -44,6 +50,7 @@ public class GlobalOptions {
         if (o.config != null) {
             config = o.config;
         }
+        user |= o.user;
         json |= o.json;
         detailedExitCode |= o.detailedExitCode;
         quiet |= o.quiet;
@@ -56,6 +63,10 @@ public class GlobalOptions {
 
     public Path config() {
         return config;
+    }
+
+    public boolean user() {
+        return user;
     }
 
     public boolean json() {

@@ -57,7 +57,8 @@ public final class StatusCommand extends BaseCommand {
         report.put("settings", RunReports.settingsMap(s, st.installedVersion()));
         report.put("schedule", schedule(s, st.schedule()));
         report.put("quarantined", AgentView.quarantined(st.install()));
-        report.put("paths", pathsMap(st.machine()));
+        report.put("mode", st.machine().paths().layout().mode());
+        report.put("paths", pathsMap(st.machine(), st.schedule()));
         report.put("last_change", st.lastChange());
     }
 
@@ -93,7 +94,7 @@ public final class StatusCommand extends BaseCommand {
         return m;
     }
 
-    private static Map<String, Object> pathsMap(Machine machine) {
+    private static Map<String, Object> pathsMap(Machine machine, StatusReader.Schedule schedule) {
         Settings s = machine.settings();
         MachinePaths p = machine.paths();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -105,6 +106,7 @@ public final class StatusCommand extends BaseCommand {
         m.put("log_file", p.agentLog(s).toString());
         m.put("audit_file", p.auditLog(s).toString());
         m.put("heartbeat_file", p.heartbeatFile(s).toString());
+        m.put("scheduler", schedule.location());
         return m;
     }
 
@@ -115,6 +117,7 @@ public final class StatusCommand extends BaseCommand {
         }
         PrintStream out = ctx.out();
         out.println(report.msg());
+        out.println("mode: " + report.extra("mode"));
         print(out, "settings", report.extra("settings"));
         print(out, "schedule", report.extra("schedule"));
         print(out, "agent", report.agent());

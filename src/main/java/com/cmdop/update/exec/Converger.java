@@ -14,7 +14,8 @@ import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.plan.Plan;
 import com.cmdop.update.plan.Planner;
 import com.cmdop.update.plan.ScheduleDecision;
-import com.cmdop.update.schedule.SchedulerEntry;
+import com.cmdop.update.schedule.Scheduler;
+import com.cmdop.update.schedule.Schedulers;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StateFile;
 import java.io.PrintStream;
@@ -60,7 +61,7 @@ public final class Converger {
         Instant now = ctx.clock().instant(); // fixed for the run: manifest expiry is judged against it
         String runId = RunIds.next();
         DesiredState desired = request.desired();
-        SchedulerEntry scheduler = SchedulerEntry.of(machine, ctx.launcher());
+        Scheduler scheduler = Schedulers.of(machine, ctx.launcher(), ctx.env());
         Settings converged = machine.settings().with(desired);
         EventLog events = FeedSession.events(machine, ctx.clock(), request.actor(), runId, ctx.err());
         try (FeedHandle feed = new FeedHandle(machine, converged, ctx.env(), now, events, ctx.feedTimeouts())) {
@@ -105,7 +106,7 @@ public final class Converger {
         InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), events, progress).withSeams(ctx.seams());
         // a run interrupted by a crash is finished or undone before anything new is planned
         RecoveryResult recovered = new Recovery(env).recover();
-        SchedulerEntry scheduler = SchedulerEntry.of(current, ctx.launcher());
+        Scheduler scheduler = Schedulers.of(current, ctx.launcher(), ctx.env());
         Plan fresh = Planner.plan(request.desired(), MachineFacts.read(current, scheduler).withFeed(facts));
         resolveInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
         Executor executor = new Executor(current, scheduler, events, ctx.clock(),

@@ -11,9 +11,8 @@ import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.plan.Action;
 import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.plan.Plan;
-import com.cmdop.update.schedule.SchedulerEntry;
+import com.cmdop.update.schedule.Scheduler;
 import com.cmdop.update.state.Machine;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,12 +39,12 @@ import java.util.Map;
  */
 final class Executor {
     private final Machine machine;
-    private final SchedulerEntry scheduler;
+    private final Scheduler scheduler;
     private final EventLog events;
     private final Clock clock;
     private final VersionChanges versions;
 
-    Executor(Machine machine, SchedulerEntry scheduler, EventLog events, Clock clock, VersionChanges versions) {
+    Executor(Machine machine, Scheduler scheduler, EventLog events, Clock clock, VersionChanges versions) {
         this.machine = machine;
         this.scheduler = scheduler;
         this.events = events;
@@ -104,7 +103,7 @@ final class Executor {
     }
 
     /** The settings steps, computed and checked before anything changes. */
-    private record Prepared(String configText, Map<Path, String> schedulerBefore) {}
+    private record Prepared(String configText, Runnable schedulerBefore) {}
 
     private Prepared prepare(Plan plan) {
         Map<Setting<?>, Object> changes = new LinkedHashMap<>();
@@ -116,7 +115,7 @@ final class Executor {
             Writability.requireReplaceable(machine.paths().config(), "the settings file " + machine.paths().config(),
                     "run as a user who may write it (e.g. root, with sudo), or give --config FILE");
         }
-        Map<Path, String> schedulerBefore = null;
+        Runnable schedulerBefore = null;
         if (plan.actions().stream().anyMatch(a -> a instanceof Action.InstallScheduler
                 || a instanceof Action.RemoveScheduler)) {
             scheduler.checkWritable();
@@ -168,7 +167,7 @@ final class Executor {
             if (!install && !(action instanceof Action.RemoveScheduler)) {
                 continue;
             }
-            done.undo.push(() -> scheduler.restore(prepared.schedulerBefore()));
+            done.undo.push(() -> prepared.schedulerBefore().run());
             if (install) {
                 scheduler.install();
             } else {

@@ -6,7 +6,7 @@ import com.cmdop.update.model.Version;
 import com.cmdop.update.plan.ActualState;
 import com.cmdop.update.plan.ScheduleDecision;
 import com.cmdop.update.schedule.MachineIdentity;
-import com.cmdop.update.schedule.SchedulerEntry;
+import com.cmdop.update.schedule.Scheduler;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StateFile;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 final class MachineFacts {
     private MachineFacts() {}
 
-    static ActualState read(Machine machine, SchedulerEntry scheduler) {
+    static ActualState read(Machine machine, Scheduler scheduler) {
         Path data = machine.paths().dataDir(machine.settings());
         InstallStatus install = InstallStatus.read(machine.paths().installPath(machine.settings()), data);
         Version previous = install.previous() == null ? null : versionOf(install.previous().version());

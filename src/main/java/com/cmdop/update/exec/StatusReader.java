@@ -5,7 +5,8 @@ import com.cmdop.update.model.Settings;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.plan.ActualState.SchedulerState;
 import com.cmdop.update.plan.ScheduleDecision;
-import com.cmdop.update.schedule.SchedulerEntry;
+import com.cmdop.update.schedule.Scheduler;
+import com.cmdop.update.schedule.Schedulers;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StateFile;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,9 +36,10 @@ public final class StatusReader {
      * @param lastError the error code of the last check when it failed, else null
      * @param nextCheck when the next check is due (now when due now; null when auto-update does not check)
      * @param note      why, in words
+     * @param location  where the entry lives (a directory, a file, or {@code crontab -l})
      */
     public record Schedule(boolean auto, String kind, SchedulerState entry, String lastCheck, String lastResult,
-            String lastError, Instant nextCheck, String note) {}
+            String lastError, Instant nextCheck, String note, String location) {}
 
     public Status read(Machine machine) {
         Settings s = machine.settings();
@@ -49,12 +51,12 @@ public final class StatusReader {
     }
 
     private Schedule schedule(Machine machine, StateFile state) {
-        SchedulerEntry entry = SchedulerEntry.of(machine, ctx.launcher());
+        Scheduler entry = Schedulers.of(machine, ctx.launcher(), ctx.env());
         Instant now = ctx.clock().instant();
         ScheduleDecision.Result d = MachineFacts.schedule(machine, state, now);
         StateFile.LastCheck last = state.lastCheck();
-        return new Schedule(machine.settings().auto(), entry.usesSystemd() ? "systemd" : "cron", entry.state(),
+        return new Schedule(machine.settings().auto(), entry.kind(), entry.state(),
                 last == null ? null : last.time().toString(), last == null ? null : last.result(),
-                last == null ? null : last.errorCode(), d.due() ? now : d.nextCheck(), d.reason());
+                last == null ? null : last.errorCode(), d.due() ? now : d.nextCheck(), d.reason(), entry.location());
     }
 }

@@ -21,8 +21,13 @@ import java.util.Map;
 public record ConfigFile(Path path, String text, boolean exists, Settings settings) {
 
     public static ConfigFile load(Path path) {
+        return load(path, Settings.DEFAULTS);
+    }
+
+    /** The same, where a missing key means its value in {@code defaults} (the layout's paths). */
+    public static ConfigFile load(Path path, Settings defaults) {
         if (!Files.exists(path)) {
-            return new ConfigFile(path, "", false, Settings.DEFAULTS);
+            return new ConfigFile(path, "", false, defaults);
         }
         if (Files.isDirectory(path)) {
             throw new InvalidInputException(ErrorCode.INVALID_CONFIG, path + " is a directory; --config must name "
@@ -43,7 +48,7 @@ public record ConfigFile(Path path, String text, boolean exists, Settings settin
         } catch (IOException e) {
             throw AtomicFiles.ioFailure("read", path, e);
         }
-        return new ConfigFile(path, text, true, ConfigReader.parse(text, path.toString()));
+        return new ConfigFile(path, text, true, ConfigReader.parse(text, path.toString(), defaults));
     }
 
     private static final int GROUP_OTHER_WRITE = 0022;

@@ -14,10 +14,15 @@ public final class ConfigReader {
 
     /** Parses config text; {@code source} is the file name used in messages. */
     public static Settings parse(String text, String source) {
+        return parse(text, source, Settings.DEFAULTS);
+    }
+
+    /** The same, where a missing key means its value in {@code defaults}. */
+    public static Settings parse(String text, String source, Settings defaults) {
         JsonNode root = StrictYaml.read(text, source, ErrorCode.INVALID_CONFIG);
         SettingsReader reader = new SettingsReader(source, ErrorCode.INVALID_CONFIG);
         if (root == null) {
-            return Settings.DEFAULTS;
+            return defaults;
         }
         if (!root.isObject()) {
             throw reader.fail(null, "expected a mapping with an update: section, found " + SettingsReader.show(root));
@@ -26,6 +31,6 @@ public final class ConfigReader {
         if (update != null && !update.isNull() && !update.isObject()) {
             throw reader.fail("update", "expected a mapping of settings, found " + SettingsReader.show(update));
         }
-        return reader.config(update);
+        return reader.config(update, defaults);
     }
 }

@@ -9,8 +9,12 @@ import java.nio.file.Path;
  * user running the tool (from {@code HOME}), itself inside the root, so a sandbox never touches the
  * real home.
  */
-public record MachinePaths(Path root, Path config, String home) {
+public record MachinePaths(Path root, Path config, String home, Layout layout) {
     public static final String DEFAULT_CONFIG = "/etc/cmdop/config.yaml";
+
+    public MachinePaths(Path root, Path config, String home) {
+        this(root, config, home, Layout.SYSTEM);
+    }
 
     /** A machine path (absolute or {@code ~/...}) as a real path under the root. */
     public Path resolve(String machinePath) {
@@ -22,9 +26,14 @@ public record MachinePaths(Path root, Path config, String home) {
         return relative.isEmpty() ? root : root.resolve(relative).normalize();
     }
 
-    /** Whether the config file was given with --config rather than being the root's default one. */
+    /** Whether the config file was given with --config rather than being the layout's default one. */
     public boolean customConfig() {
-        return !config.equals(resolve(DEFAULT_CONFIG));
+        return !config.equals(resolve(layout.config()));
+    }
+
+    /** Where this layout's systemd units go. */
+    public Path unitDir() {
+        return resolve(layout.unitDir());
     }
 
     public Path dataDir(Settings s) {

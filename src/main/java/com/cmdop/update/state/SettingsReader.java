@@ -45,7 +45,12 @@ public final class SettingsReader {
 
     /** config.yaml: the {@code update:} section; a missing or null key means its default. */
     public Settings config(JsonNode update) {
-        Settings s = Settings.DEFAULTS;
+        return config(update, Settings.DEFAULTS);
+    }
+
+    /** The same, where a missing key means its value in {@code defaults} (the layout's paths). */
+    public Settings config(JsonNode update, Settings defaults) {
+        Settings s = defaults;
         if (update == null || update.isNull()) {
             return s;
         }
