@@ -28,6 +28,7 @@ public final class SchedulerEntry implements Scheduler {
     private final List<Path> managed;
     private final List<String> systemctl;
     private final String hint;
+    private final Path logDir;
 
     /**
      * @param kind      as {@code status} shows it
@@ -36,13 +37,17 @@ public final class SchedulerEntry implements Scheduler {
      * @param systemctl the systemctl command to enable the timer with ({@code [systemctl]} or
      *                  {@code [systemctl, --user]}), or null when nothing is to be told (cron, a sandbox root)
      * @param hint      what to do when the files cannot be written
+     * @param logDir    for a cron entry, the agent log's directory (created with the entry: cron's redirection
+     *                  needs it); else null
      */
-    SchedulerEntry(String kind, Map<Path, String> wanted, List<Path> managed, List<String> systemctl, String hint) {
+    SchedulerEntry(String kind, Map<Path, String> wanted, List<Path> managed, List<String> systemctl, String hint,
+            Path logDir) {
         this.kind = kind;
         this.wanted = Map.copyOf(wanted);
         this.managed = List.copyOf(managed);
         this.systemctl = systemctl == null ? null : List.copyOf(systemctl);
         this.hint = hint;
+        this.logDir = logDir;
     }
 
     @Override
@@ -91,6 +96,9 @@ public final class SchedulerEntry implements Scheduler {
         for (Map.Entry<Path, String> f : wanted.entrySet()) {
             AtomicFiles.createDirectories(f.getKey().getParent());
             AtomicFiles.write(f.getKey(), f.getValue().getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+        }
+        if (logDir != null) {
+            AtomicFiles.createDirectories(logDir);
         }
     }
 

@@ -41,11 +41,12 @@ public final class Schedulers {
                 units.put(timer, EntryText.timer("timers.target"));
                 return new SchedulerEntry("systemd-user", units, List.of(service, timer),
                         live ? List.of("systemctl", "--user") : null,
-                        "make " + paths.unitDir() + " writable by this user, or leave update.auto off");
+                        "make " + paths.unitDir() + " writable by this user, or leave update.auto off", null);
             }
             CrontabStore store = live ? CrontabStore.command(env)
                     : CrontabStore.file(root.resolve("var/spool/cron/crontabs").resolve(userName(env)));
-            return new UserCrontab(store, EntryText.crontabBlock(argv, carried, log), List.of(service, timer));
+            return new UserCrontab(store, EntryText.crontabBlock(argv, carried, log), List.of(service, timer),
+                    paths.agentLog(s).getParent());
         }
         Path cron = root.resolve(SchedulerEntry.CRON);
         String hint = "run as root (sudo), or leave update.auto off and schedule 'cmdop-update --scheduled' yourself";
@@ -53,10 +54,11 @@ public final class Schedulers {
             units.put(service, EntryText.service(argv, carried));
             units.put(timer, EntryText.timer("timers.target"));
             return new SchedulerEntry("systemd", units, List.of(service, timer, cron),
-                    live ? List.of("systemctl") : null, hint);
+                    live ? List.of("systemctl") : null, hint, null);
         }
         units.put(cron, EntryText.cronD(argv, carried, log));
-        return new SchedulerEntry("cron", units, List.of(service, timer, cron), null, hint);
+        return new SchedulerEntry("cron", units, List.of(service, timer, cron), null, hint,
+                paths.agentLog(s).getParent());
     }
 
     /**

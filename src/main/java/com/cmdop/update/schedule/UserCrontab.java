@@ -18,15 +18,18 @@ final class UserCrontab implements Scheduler {
     private final CrontabStore store;
     private final List<String> block;
     private final List<Path> otherKind;
+    private final Path logDir;
 
     /**
      * @param block     the block's lines, markers included
      * @param otherKind the user's systemd unit files, removed when the crontab entry is installed
+     * @param logDir    the agent log's directory, created with the entry: cron's redirection needs it
      */
-    UserCrontab(CrontabStore store, List<String> block, List<Path> otherKind) {
+    UserCrontab(CrontabStore store, List<String> block, List<Path> otherKind, Path logDir) {
         this.store = store;
         this.block = List.copyOf(block);
         this.otherKind = List.copyOf(otherKind);
+        this.logDir = logDir;
     }
 
     @Override
@@ -57,6 +60,7 @@ final class UserCrontab implements Scheduler {
 
     @Override
     public void install() {
+        AtomicFiles.createDirectories(logDir);
         String text = store.read();
         String next = with(text, block);
         if (!next.equals(text)) {
