@@ -14,6 +14,7 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v lintian >/dev/null 2>&1 || need+=(lintian)
 command -v strip >/dev/null 2>&1 || need+=(binutils)
 command -v man >/dev/null 2>&1 || need+=(man-db)
+/usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || need+=(python3-prometheus-client)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-all: installing ${need[*]} (Debian packages the tests need)"
   if [ "$(id -u)" -ne 0 ]; then

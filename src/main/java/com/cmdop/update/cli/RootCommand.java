@@ -5,6 +5,7 @@ import com.cmdop.update.exec.BinaryVerification;
 import com.cmdop.update.exec.Converger;
 import com.cmdop.update.exec.RunOutcome;
 import com.cmdop.update.exec.RunRequest;
+import com.cmdop.update.exec.StatusReader;
 import com.cmdop.update.exec.VerifyService;
 import com.cmdop.update.install.InstallStatus;
 import com.cmdop.update.io.SafeText;
@@ -13,6 +14,8 @@ import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.model.VersionIntent;
+import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.monitor.MetricsFile;
 import com.cmdop.update.plan.ScheduleDecision;
 import com.cmdop.update.state.Machine;
 import java.nio.file.Path;
@@ -300,7 +303,12 @@ public final class RootCommand extends BaseCommand {
     /** {@code --scheduled}: a no-op unless a check is due; then what {@code cmdop-update} does. */
     private void scheduledRun(Report report) {
         Machine machine = openMachine();
-        Converger.ScheduledRun run = converger().scheduled(machine);
+        Converger.ScheduledRun run;
+        try {
+            run = converger().scheduled(machine);
+        } finally {
+            refreshMetrics(machine, report); // also after a failed check: the metrics then say so
+        }
         ScheduleDecision.Result d = run.decision();
         report.put("schedule", Report.orderedMap("due", d.due(), "reason", d.reason(), "next_check",
                 d.nextCheck() == null ? null : d.nextCheck().toString()));
@@ -312,6 +320,22 @@ public final class RootCommand extends BaseCommand {
         report.desired(RunReports.desiredMap(update));
         RunReports.fill(report, update, run.outcome(), false);
         AgentView.fill(report, machine);
+    }
+
+    /**
+     * Keeps {@code update.prometheus_file} fresh on every scheduled run, due or not (its mtime then shows the
+     * scheduler runs); a file that cannot be written is a warning, never a different exit.
+     */
+    private void refreshMetrics(Machine machine, Report report) {
+        String file = machine.settings().get(Setting.PROMETHEUS_FILE);
+        if (file == null) {
+            return;
+        }
+        try {
+            MetricsFile.write(machine.paths().resolve(file), new StatusReader(ctx).read(machine.reload()));
+        } catch (UpdateException e) {
+            report.warn("could not write the metrics file (update.prometheus_file): " + e.getMessage());
+        }
     }
 
     /** Whether the output is a Nagios plugin line (then failures are UNKNOWN, exit 3). */

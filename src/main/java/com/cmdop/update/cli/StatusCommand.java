@@ -7,7 +7,9 @@ import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.MachinePaths;
+import com.cmdop.update.monitor.MetricsFile;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Option;
         footer = {
             "  cmdop-update status                         a summary for people",
             "  cmdop-update status --json                  the same as JSON (settings, agent, schedule, paths)",
+            "  cmdop-update status --prometheus /var/lib/prometheus/node-exporter/cmdop_update.prom",
+            "                                              node_exporter textfile metrics",
             "  echo '{\"channel\":\"stable\"}' | cmdop-update status --terraform",
             "                                              Terraform 'external' data source protocol"})
 public final class StatusCommand extends BaseCommand {
@@ -33,6 +37,10 @@ public final class StatusCommand extends BaseCommand {
             description = "Terraform 'external' data source: desired settings as a JSON object of strings on "
                     + "stdin, one flat JSON object of strings on stdout.")
     boolean terraform;
+
+    @Option(names = "--prometheus", paramLabel = "FILE",
+            description = "Also write node_exporter textfile metrics (cmdop_update_*) to FILE, atomically.")
+    Path prometheus;
 
     public StatusCommand(AppContext ctx) {
         super(ctx);
@@ -60,6 +68,11 @@ public final class StatusCommand extends BaseCommand {
         report.put("mode", st.machine().paths().layout().mode());
         report.put("paths", pathsMap(st.machine(), st.schedule()));
         report.put("last_change", st.lastChange());
+        if (prometheus != null) {
+            Path file = absolute(prometheus);
+            MetricsFile.write(file, st);
+            report.put("prometheus_file", file.toString());
+        }
     }
 
     @Override

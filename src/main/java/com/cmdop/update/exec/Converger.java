@@ -88,10 +88,10 @@ public final class Converger {
                 Machine current = machine.reload();
                 try {
                     RunOutcome outcome = executeLocked(current, request, feed, facts, events);
-                    String problem = request.recordsCheck() ? recordCheck(current, now, null) : null;
+                    String problem = request.recordsCheck() ? recordCheck(current, now, null, facts) : null;
                     return problem == null ? outcome : outcome.withWarning(problem);
                 } catch (UpdateException e) {
-                    String problem = request.recordsCheck() ? recordCheck(current, now, e) : null;
+                    String problem = request.recordsCheck() ? recordCheck(current, now, e, null) : null;
                     if (problem != null) {
                         e.addSuppressed(new EventLog.Warning(problem));
                     }
@@ -119,7 +119,7 @@ public final class Converger {
     /** Records a check that failed before the run took its lock; a second failure never hides the first. */
     private void recordFailedCheck(Machine machine, Instant now, UpdateException failure) {
         try (RunLock lock = lock(machine)) {
-            String problem = recordCheck(machine, now, failure);
+            String problem = recordCheck(machine, now, failure, null);
             if (problem != null) {
                 failure.addSuppressed(new EventLog.Warning(problem));
             }
@@ -132,9 +132,9 @@ public final class Converger {
      * Records the check in state.json; like a log line, a record that cannot be written is a warning,
      * never a different outcome. Returns the warning, or null.
      */
-    private static String recordCheck(Machine machine, Instant now, UpdateException failure) {
+    private static String recordCheck(Machine machine, Instant now, UpdateException failure, FeedFacts facts) {
         try {
-            RunRecords.check(machine, now, failure);
+            RunRecords.check(machine, now, failure, facts);
             return null;
         } catch (UpdateException e) {
             return "could not record the check in state.json: " + e.getMessage();

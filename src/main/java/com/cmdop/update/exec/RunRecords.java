@@ -1,6 +1,7 @@
 package com.cmdop.update.exec;
 
 import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StateFile;
 import java.time.Instant;
@@ -13,10 +14,17 @@ import java.util.List;
 final class RunRecords {
     private RunRecords() {}
 
-    /** @param failure the run's failure, or null when it succeeded */
-    static void check(Machine machine, Instant time, UpdateException failure) {
+    /**
+     * @param failure the run's failure, or null when it succeeded
+     * @param facts   what the run learned of the feed (null: nothing), kept with a success for monitoring
+     */
+    static void check(Machine machine, Instant time, UpdateException failure, FeedFacts facts) {
         StateFile state = StateFile.load(machine.paths().stateFile(machine.settings()));
         state.recordCheck(time, failure == null ? "ok" : "failed", failure == null ? null : failure.code().name());
+        if (failure == null) {
+            state.recordSuccess(time, facts == null ? null : facts.channelHead(),
+                    facts == null ? List.of() : facts.advisories());
+        }
         state.save();
     }
 

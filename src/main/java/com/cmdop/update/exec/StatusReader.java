@@ -26,9 +26,12 @@ public final class StatusReader {
      * @param installedVersion as state.json records it (null: none known)
      * @param modified         install_path no longer hashes to the signed binary that was installed (replaced
      *                         by hand?): the machine has drifted from what the tool put there
+     * @param lastSuccess      what the last successful check learned of the feed (null: none recorded)
+     * @param checkFailures    how many checks in a row failed, up to the last one
      */
     public record Status(Machine machine, Settings settings, Version installedVersion, InstallStatus install,
-            boolean modified, Schedule schedule, JsonNode lastChange) {}
+            boolean modified, Schedule schedule, JsonNode lastChange, StateFile.LastSuccess lastSuccess,
+            int checkFailures) {}
 
     /**
      * The schedule as {@code status} shows it.
@@ -47,7 +50,8 @@ public final class StatusReader {
         Version installed = state.installedVersion();
         InstallStatus install = InstallStatus.read(machine.paths().installPath(s), machine.paths().dataDir(s));
         boolean modified = Boolean.FALSE.equals(install.installedVerified()) && installed != null;
-        return new Status(machine, s, installed, install, modified, schedule(machine, state), state.lastChangeJson());
+        return new Status(machine, s, installed, install, modified, schedule(machine, state), state.lastChangeJson(),
+                state.lastSuccess(), state.checkFailures());
     }
 
     private Schedule schedule(Machine machine, StateFile state) {

@@ -44,10 +44,14 @@ public final class Setting<T> {
     public static final Setting<Duration> RESTART_TIMEOUT = local("service.restart_timeout",
             ValueTypes.duration("1s", "10m"), Duration.ofSeconds(60));
 
+    /** Where the scheduled run keeps node_exporter textfile metrics up to date (null: it does not). */
+    public static final Setting<String> PROMETHEUS_FILE = local("prometheus_file",
+            ValueTypes.pathOrNone("/var/lib/prometheus/node-exporter/cmdop_update.prom"), null);
+
     /** Every setting, in the order they are shown. */
     public static final List<Setting<?>> ALL = List.of(CHANNEL, AUTO, INTERVAL, PIN, HOLD, WINDOW, FEED, TRUSTED_KEYS,
             INSTALL_PATH, CACHE_TTL, DATA_DIR, LOG_FILE, AUDIT_FILE, RESTART, HEARTBEAT_FILE, HEARTBEAT_TIMEOUT,
-            RESTART_TIMEOUT);
+            RESTART_TIMEOUT, PROMETHEUS_FILE);
 
     /** The settings a desired state may manage, in the order they are shown. */
     public static final List<Setting<?>> MANAGED = ALL.stream().filter(Setting::managed).toList();

@@ -159,7 +159,16 @@ public final class ValueTypes {
 
     /** An absolute machine path: starts with / or ~/ (expanded and re-rooted by the machine's paths). */
     public static ValueType<String> path(String example) {
-        return textual("an absolute path such as " + example, false, text -> {
+        return path(example, false);
+    }
+
+    /** The same, or null for "none" ({@code null}, {@code ""}). */
+    public static ValueType<String> pathOrNone(String example) {
+        return path(example, true);
+    }
+
+    private static ValueType<String> path(String example, boolean noneAllowed) {
+        return textual("an absolute path such as " + example + (noneAllowed ? ", or null" : ""), noneAllowed, text -> {
             String p = text.strip();
             if (!(p.startsWith("/") || p.startsWith("~/")) || p.indexOf('\0') >= 0
                     || List.of(p.split("/")).contains("..")) {

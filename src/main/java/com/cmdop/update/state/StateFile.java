@@ -1,6 +1,7 @@
 package com.cmdop.update.state;
 
 import com.cmdop.update.io.AtomicFiles;
+import com.cmdop.update.model.Advisory;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
@@ -29,7 +30,9 @@ import java.util.Map;
  * "schema":            1                          the layout version ({@link #SCHEMA}); absent = 0, today's first layout
  * "installed_version": "v1.2.4" | "unknown",      "installed_sha256", "installed_signed", "installed_at"
  * "previous":          {"version", "sha256", "signed", "cache", "replaced_at", "expires"} | null
- * "last_check":        {"time", "result": "ok" | "failed", "error": "FEED_UNAVAILABLE" (optional)}
+ * "last_check":        {"time", "result": "ok" | "failed", "error": "FEED_UNAVAILABLE" (optional),
+ *                       "failures": failed checks in a row (optional)}
+ * "last_success":      {"time", "available_version", "advisories": [{"id", "severity", "summary", "fixed_in"}]}
  * "last_change":       {"time", "actor", "actions": ["set-channel", ...]}
  * </pre>
  * Reading is tolerant: a missing file is an empty state, and a field of the wrong type reads as absent
@@ -210,13 +213,73 @@ public final class StateFile {
         return c == null ? null : c.time();
     }
 
-    /** Records a check; {@code errorCode} (null when none) is the failure's public error code. */
+    /**
+     * Records a check; {@code errorCode} (null when none) is the failure's public error code. A failed check
+     * also counts the failures in a row ({@code failures}), for the scheduled run's backoff.
+     */
     public void recordCheck(Instant time, String result, String errorCode) {
+        int failures = "failed".equals(result) ? checkFailures() + 1 : 0;
         ObjectNode n = root.putObject("last_check");
         n.put("time", time.truncatedTo(ChronoUnit.SECONDS).toString());
         n.put("result", result);
         if (errorCode != null) {
             n.put("error", errorCode);
+        }
+        if (failures > 0) {
+            n.put("failures", failures);
+        }
+    }
+
+    /** How many checks in a row failed, up to the last one (0 when it succeeded or none is recorded). */
+    public int checkFailures() {
+        LastCheck c = lastCheck();
+        if (c == null || !"failed".equals(c.result())) {
+            return 0;
+        }
+        JsonNode f = root.path("last_check").get("failures");
+        return f != null && f.canConvertToInt() && f.asInt() > 0 ? f.asInt() : 1;
+    }
+
+    // ---- last successful check
+
+    /**
+     * What the last successful check learned of the feed, for monitoring without the network.
+     *
+     * @param availableVersion the channel's version then (null: not known)
+     * @param advisories       the advisories of that release, as published
+     */
+    public record LastSuccess(Instant time, Version availableVersion, List<Advisory> advisories) {}
+
+    /** The last successful check, or null (none recorded, or unreadable). */
+    public LastSuccess lastSuccess() {
+        JsonNode n = root.get("last_success");
+        Instant t = n == null ? null : instantOrNull(n.get("time"));
+        if (t == null) {
+            return null;
+        }
+        String v = text(n, "available_version");
+        List<Advisory> advisories = new ArrayList<>();
+        for (JsonNode a : n.path("advisories")) {
+            String fixed = text(a, "fixed_in");
+            if (fixed != null && Version.isValid(fixed)) {
+                advisories.add(new Advisory(text(a, "id"), text(a, "severity"), text(a, "summary"), Version.parse(fixed)));
+            }
+        }
+        return new LastSuccess(t, v != null && Version.isValid(v) ? Version.parse(v) : null, List.copyOf(advisories));
+    }
+
+    /** Records a successful check and what it learned of the feed. */
+    public void recordSuccess(Instant time, Version availableVersion, List<Advisory> advisories) {
+        ObjectNode n = root.putObject("last_success");
+        n.put("time", time.truncatedTo(ChronoUnit.SECONDS).toString());
+        n.put("available_version", availableVersion == null ? null : availableVersion.toString());
+        ArrayNode a = n.putArray("advisories");
+        for (Advisory adv : advisories) {
+            ObjectNode o = a.addObject();
+            o.put("id", adv.id());
+            o.put("severity", adv.severity());
+            o.put("summary", adv.summary());
+            o.put("fixed_in", adv.fixedIn().toString());
         }
     }
 
