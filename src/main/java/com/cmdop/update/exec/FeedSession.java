@@ -9,6 +9,7 @@ import com.cmdop.update.release.feed.FeedLocation;
 import com.cmdop.update.release.feed.FeedTimeouts;
 import com.cmdop.update.release.feed.ValidatorCache;
 import com.cmdop.update.state.Machine;
+import com.cmdop.update.model.Setting;
 import com.cmdop.update.model.Settings;
 import com.cmdop.update.trust.MinisignPublicKey;
 import com.cmdop.update.trust.MinisignVerifier;
@@ -52,7 +53,7 @@ public final class FeedSession {
         MinisignVerifier verifier = verifier(machine, s);
         FeedLocation location = FeedLocation.parse(s.feed());
         Path data = machine.paths().dataDir(s);
-        FeedClient client = FeedClient.open(location, timeouts, env);
+        FeedClient client = FeedClient.open(location, timeouts, env, s.get(Setting.PROXY));
         return new SignedFeed(client, verifier, SequenceStore.load(data.resolve(TRUST_FILE)),
                 new ValidatorCache(data.resolve(FEED_CACHE_DIR)), events, now);
     }

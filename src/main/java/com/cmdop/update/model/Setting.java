@@ -44,6 +44,9 @@ public final class Setting<T> {
     public static final Setting<Duration> RESTART_TIMEOUT = local("service.restart_timeout",
             ValueTypes.duration("1s", "10m"), Duration.ofSeconds(60));
 
+    /** The http proxy for the feed; null: the environment's HTTPS_PROXY/NO_PROXY apply. */
+    public static final Setting<String> PROXY = local("proxy", ValueTypes.PROXY_OR_NONE, null);
+
     /** Where the scheduled run keeps node_exporter textfile metrics up to date (null: it does not). */
     public static final Setting<String> PROMETHEUS_FILE = local("prometheus_file",
             ValueTypes.pathOrNone("/var/lib/prometheus/node-exporter/cmdop_update.prom"), null);
@@ -51,7 +54,7 @@ public final class Setting<T> {
     /** Every setting, in the order they are shown. */
     public static final List<Setting<?>> ALL = List.of(CHANNEL, AUTO, INTERVAL, PIN, HOLD, WINDOW, FEED, TRUSTED_KEYS,
             INSTALL_PATH, CACHE_TTL, DATA_DIR, LOG_FILE, AUDIT_FILE, RESTART, HEARTBEAT_FILE, HEARTBEAT_TIMEOUT,
-            RESTART_TIMEOUT, PROMETHEUS_FILE);
+            RESTART_TIMEOUT, PROXY, PROMETHEUS_FILE);
 
     /** The settings a desired state may manage, in the order they are shown. */
     public static final List<Setting<?>> MANAGED = ALL.stream().filter(Setting::managed).toList();

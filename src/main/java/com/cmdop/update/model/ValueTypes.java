@@ -102,6 +102,52 @@ public final class ValueTypes {
         }
     };
 
+    /**
+     * The http proxy of {@code update.proxy}: {@code http://HOST:PORT}, or null for none (then the environment's
+     * HTTPS_PROXY applies). The feed's TLS runs end to end through the proxy's CONNECT tunnel; a proxy spoken
+     * to over TLS ({@code https://}) or with credentials is refused, as the HTTP client cannot use it.
+     */
+    public static final ValueType<String> PROXY_OR_NONE = textual("an http proxy URL such as "
+            + "http://proxy.example.com:3128, or null", true, text -> {
+                String p = text.strip();
+                java.net.URI uri;
+                try {
+                    uri = new java.net.URI(p);
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException("'" + abbreviate(p) + "' is not a URL (" + e.getReason()
+                            + "); write it as http://proxy.example.com:3128");
+                }
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if (scheme.equals("https")) {
+                    throw new IllegalArgumentException("'" + abbreviate(p) + "': a proxy spoken to over TLS is not "
+                            + "supported; write http://HOST:PORT (the feed's https still runs end to end through the "
+                            + "proxy's CONNECT tunnel)");
+                }
+                if (!scheme.equals("http") || uri.getRawAuthority() == null) {
+                    throw new IllegalArgumentException("'" + abbreviate(p) + "' is not an http proxy URL; write it as "
+                            + "http://proxy.example.com:3128");
+                }
+                if (uri.getRawUserInfo() != null) {
+                    throw new IllegalArgumentException("contains credentials; proxy authentication is not supported: "
+                            + "use a proxy that admits this machine without a password");
+                }
+                if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                    throw new IllegalArgumentException("'" + abbreviate(p) + "' has no host; write it as "
+                            + "http://proxy.example.com:3128");
+                }
+                if (uri.getPort() < 1 || uri.getPort() > 65535) {
+                    throw new IllegalArgumentException("'" + abbreviate(p) + "' has no port (1-65535); write it as "
+                            + "http://" + uri.getHost() + ":3128");
+                }
+                String path = uri.getRawPath();
+                if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null
+                        || uri.getRawFragment() != null) {
+                    throw new IllegalArgumentException("'" + abbreviate(p) + "' has a path or query; write it as "
+                            + "http://" + uri.getHost() + ":" + uri.getPort());
+                }
+                return "http://" + uri.getRawAuthority();
+            }, Function.identity(), null);
+
     /** The publisher keys: a list of minisign public keys (the base64 line of each .pub file). */
     public static final ValueType<List<String>> PUBLIC_KEYS = new ValueType<>() {
         @Override

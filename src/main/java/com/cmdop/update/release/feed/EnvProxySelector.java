@@ -72,6 +72,23 @@ public final class EnvProxySelector extends ProxySelector {
         return new EnvProxySelector(proxy, source, parseNoProxy(noProxyValue));
     }
 
+    /**
+     * The proxy of {@code update.proxy} when it is set (it wins over HTTPS_PROXY), else the environment's;
+     * NO_PROXY applies either way.
+     *
+     * @param configured the setting's value ({@code http://HOST:PORT}, already checked), or null
+     */
+    public static EnvProxySelector of(String configured, Map<String, String> env) {
+        if (configured == null) {
+            return fromEnvironment(env);
+        }
+        String noProxyValue = env.get("no_proxy");
+        if (noProxyValue == null) {
+            noProxyValue = env.get("NO_PROXY");
+        }
+        return new EnvProxySelector(parseProxy("update.proxy", configured), "update.proxy", parseNoProxy(noProxyValue));
+    }
+
     /** The proxy for {@code uri}, or empty when it is reached directly. */
     public Optional<InetSocketAddress> proxyFor(URI uri) {
         if (httpsProxy == null || uri == null || !"https".equalsIgnoreCase(uri.getScheme())) {

@@ -44,10 +44,15 @@ public interface FeedClient extends AutoCloseable {
      * @param env the process environment (HTTPS_PROXY, NO_PROXY, ...); passed in so tests can choose
      */
     static FeedClient open(FeedLocation location, FeedTimeouts timeouts, Map<String, String> env) {
+        return open(location, timeouts, env, null);
+    }
+
+    /** The same, through {@code proxy} ({@code update.proxy}) when it is set, else the environment's proxy. */
+    static FeedClient open(FeedLocation location, FeedTimeouts timeouts, Map<String, String> env, String proxy) {
         if (location.kind() == FeedLocation.Kind.DIRECTORY) {
             return new DirectoryFeedClient(location);
         }
-        return new HttpFeedClient(location, timeouts, EnvProxySelector.fromEnvironment(env));
+        return new HttpFeedClient(location, timeouts, EnvProxySelector.of(proxy, env));
     }
 
     FeedLocation location();
