@@ -35,7 +35,7 @@ final class MachineFacts {
 
     /** Whether a scheduled check is due now, from the settings and the last check recorded in state.json. */
     static ScheduleDecision.Result schedule(Machine machine, StateFile state, Instant now) {
-        return ScheduleDecision.decide(machine.settings(), state.lastCheckTime(), now,
+        return ScheduleDecision.decide(machine.settings(), state.lastCheckTime(), state.checkFailures(), now,
                 MachineIdentity.of(machine.paths().root()));
     }
 

@@ -16,7 +16,18 @@ public final class ScheduleDecision {
     /** The decision and, for {@code status}, when the next check is due. */
     public record Result(boolean due, String reason, Instant nextCheck) {}
 
+    /** The first wait after a failed check; it doubles with every failure in a row, up to the interval. */
+    public static final Duration FIRST_RETRY = Duration.ofMinutes(5);
+
     public static Result decide(Settings s, Instant lastCheck, Instant now, String machineId) {
+        return decide(s, lastCheck, 0, now, machineId);
+    }
+
+    /**
+     * @param failures how many checks in a row failed, up to the last one: a failed check is retried after
+     *                 5 min, 10 min, 20 min, ... (never later than the interval) instead of a whole interval
+     */
+    public static Result decide(Settings s, Instant lastCheck, int failures, Instant now, String machineId) {
         if (!s.auto()) {
             return new Result(false, "auto-update is off", null);
         }
@@ -26,15 +37,26 @@ public final class ScheduleDecision {
         if (s.pin() != null) {
             return new Result(false, "pinned to " + s.pin() + " (pinned machines ignore the channel's cadence)", null);
         }
-        Instant next = lastCheck == null ? now : lastCheck.plus(s.interval()).plus(jitter(s.interval(), machineId));
+        Duration wait = failures > 0 ? backoff(failures, s.interval()) : s.interval();
+        Instant next = lastCheck == null ? now : lastCheck.plus(wait).plus(jitter(wait, machineId));
+        String retry = failures > 0 ? " (retry after " + failures + " failed check" + (failures == 1 ? "" : "s")
+                + " in a row)" : "";
         if (now.isBefore(next)) {
-            return new Result(false, "next check due at " + next, next);
+            return new Result(false, "next check due at " + next + retry, next);
         }
         if (s.window() != null && !s.window().isOpen(now)) {
             // due, but not before the window opens: that is when a check can really happen
             return new Result(false, "outside the maintenance window " + s.window(), s.window().nextOpening(now));
         }
-        return new Result(true, lastCheck == null ? "no check recorded yet" : "interval passed", next);
+        return new Result(true, lastCheck == null ? "no check recorded yet"
+                : failures > 0 ? "retry of a failed check" : "interval passed", next);
+    }
+
+    /** 5 min x 2^(failures - 1), capped at the interval. */
+    static Duration backoff(int failures, Duration interval) {
+        int doublings = Math.min(failures - 1, 20);
+        Duration wait = FIRST_RETRY.multipliedBy(1L << doublings);
+        return wait.compareTo(interval) > 0 ? interval : wait;
     }
 
     /** A stable fraction of up to 10 % of the interval for this machine. */

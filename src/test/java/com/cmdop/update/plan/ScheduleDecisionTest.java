@@ -91,4 +91,30 @@ class ScheduleDecisionTest {
         assertThat(w.isOpen(Instant.parse("2026-11-28T02:00:00Z"))).isFalse();
         assertThat(w.isOpen(Instant.parse("2026-11-28T23:00:00Z"))).isFalse(); // Saturday night
     }
+
+    @Test
+    void aFailedCheckIsRetriedWithBackoffCappedAtTheInterval() {
+        Instant failedAt = NOW;
+        // 5 min, 10 min, 20 min, ... after the last failure (plus up to 10 % of that wait), never later than the interval
+        for (int failures = 1; failures <= 8; failures++) {
+            Duration wait = Duration.ofMinutes(5L << (failures - 1));
+            if (wait.compareTo(AUTO.interval()) > 0) {
+                wait = AUTO.interval();
+            }
+            Duration jitter = ScheduleDecision.jitter(wait, "web-01");
+            Instant retry = failedAt.plus(wait).plus(jitter);
+            assertThat(ScheduleDecision.decide(AUTO, failedAt, failures, retry.minusMillis(1), "web-01").due())
+                    .as("failure " + failures).isFalse();
+            ScheduleDecision.Result due = ScheduleDecision.decide(AUTO, failedAt, failures, retry, "web-01");
+            assertThat(due.due()).as("failure " + failures).isTrue();
+            assertThat(due.reason()).contains("retry");
+        }
+        assertThat(ScheduleDecision.decide(AUTO, failedAt, 1, failedAt.plus(Duration.ofMinutes(4)), "m").nextCheck())
+                .isBefore(failedAt.plus(Duration.ofMinutes(6)));
+    }
+
+    @Test
+    void aSuccessfulCheckWaitsTheWholeInterval() {
+        assertThat(ScheduleDecision.decide(AUTO, NOW, 0, NOW.plus(Duration.ofMinutes(30)), "m").due()).isFalse();
+    }
 }
