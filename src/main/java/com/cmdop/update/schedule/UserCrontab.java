@@ -61,18 +61,18 @@ final class UserCrontab implements Scheduler {
     @Override
     public void install() {
         AtomicFiles.createDirectories(logDir);
-        String text = store.read();
-        String next = with(text, block);
-        if (!next.equals(text)) {
-            store.write(next);
-        }
-        otherKind.forEach(UserCrontab::delete);
+        replaceBlock(block);
     }
 
     @Override
     public void remove() {
+        replaceBlock(List.of());
+    }
+
+    /** Writes the crontab with the block replaced (only when that changes it), and drops a user timer. */
+    private void replaceBlock(List<String> replacement) {
         String text = store.read();
-        String next = with(text, List.of());
+        String next = with(text, replacement);
         if (!next.equals(text)) {
             store.write(next);
         }

@@ -3,14 +3,13 @@ package com.cmdop.update.blackbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cmdop.update.model.Platform;
+import com.cmdop.update.support.TestCertificate;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,17 +50,7 @@ class ProxyIT {
                 Platform.current() + "=" + agent, "--channel", "stable"));
 
         Path keystore = work.resolve("feed.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-                "-alias", "feed", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=feed.test",
-                "-ext", "SAN=dns:feed.test", "-validity", "2").redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(output).isZero();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, "changeit".toCharArray());
-        }
+        KeyStore ks = TestCertificate.make(keystore, "CN=feed.test", "dns:feed.test");
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, "changeit".toCharArray());
         SSLContext tls = SSLContext.getInstance("TLS");
