@@ -136,17 +136,18 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** The machine under another root (Terraform passes its own) with this run's --config. */
     protected Machine openMachineFor(Path root) {
-        return Machine.open(root, configFile(), ctx.env("HOME"), layout());
+        return Machine.open(root, configFile(), ctx.env("HOME"), layout(root));
     }
 
     /**
-     * The user layout with --user, or when not root and neither --root (CMDOP_ROOT) nor --config names the
-     * machine; else the system layout (SPEC section 11).
+     * The user layout with --user, or when not root and neither a root (--root, CMDOP_ROOT, a Terraform
+     * query's) nor --config names the machine; else the system layout (SPEC section 11).
      */
-    protected Layout layout() {
+    private Layout layout(Path root) {
         GlobalOptions g = globals();
         String envRoot = ctx.env("CMDOP_ROOT");
-        boolean machineNamed = g.root() != null || g.config() != null || (envRoot != null && !envRoot.isBlank());
+        boolean machineNamed = g.root() != null || g.config() != null || (envRoot != null && !envRoot.isBlank())
+                || !root.equals(Path.of("/"));
         return g.user() || (ctx.seams().uid() != 0 && !machineNamed) ? Layout.user(ctx.env()) : Layout.SYSTEM;
     }
 

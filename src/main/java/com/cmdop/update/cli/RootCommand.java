@@ -72,7 +72,8 @@ import picocli.CommandLine.Option;
                     + "(tampering), 81 health check failed and rolled back.",
             "",
             "Files: <root>/etc/cmdop/config.yaml (settings); <root>/var/log/cmdop/agent.log and "
-                    + "audit.jsonl (logs). Guides: README.md and docs/ in the source tree."},
+                    + "audit.jsonl (logs). As a user other than root (or with --user): ~/.config/cmdop/config.yaml, "
+                    + "~/.local/bin/cmdop and ~/.local/state/cmdop/. Guides: README.md and docs/ in the source tree."},
         subcommands = {StatusCommand.class, ConvergeCommand.class, LogsCommand.class, ReleaseCommand.class,
             DemoCommand.class, QuarantineCommand.class, HelpCommand.class})
 public final class RootCommand extends BaseCommand {
