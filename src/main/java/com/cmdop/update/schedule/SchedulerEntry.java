@@ -18,8 +18,6 @@ import java.util.Map;
  * due, so changing the interval never rewrites the entry. {@link Schedulers#of} builds it.
  */
 public final class SchedulerEntry implements Scheduler {
-    public static final String SERVICE = "etc/systemd/system/cmdop-update.service";
-    public static final String TIMER = "etc/systemd/system/cmdop-update.timer";
     public static final String CRON = "etc/cron.d/cmdop-update";
     static final String UNIT = "cmdop-update.timer";
 
