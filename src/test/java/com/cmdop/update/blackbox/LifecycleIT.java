@@ -154,6 +154,37 @@ class LifecycleIT {
     }
 
     @Test
+    void aFirstInstallThatFailsItsHealthCheckKeepsTheBinaryExits81AndSaysSo() throws Exception {
+        // issue #10.4: an agent that writes no heartbeat file; the first install used to remove the binary again
+        publish("v1.3.0", false, "stable");
+        JarProcess.Result r = onMachine();
+        assertThat(r.exit()).as(r.toString()).isEqualTo(81);
+        JsonNode error = r.json().get("error");
+        assertThat(error.get("code").asText()).isEqualTo("HEALTH_CHECK_FAILED");
+        assertThat(error.get("message").asText()).contains("kept installed").contains("nothing to go back to");
+        assertThat(error.get("details").get("kept_installed").asBoolean()).isTrue();
+        assertThat(agentVersion()).startsWith("cmdop v1.3.0");
+        assertThat(ok(onMachine("status")).json().get("agent").get("installed_version").asText()).isEqualTo("v1.3.0");
+    }
+
+    @Test
+    void aHealthCheckCommandFromADesiredStateJudgesAnAgentThatWritesNoHeartbeat() throws Exception {
+        // the agent never writes the heartbeat file; a probe that fits it (here: "is the binary runnable") does
+        publish("v1.3.0", false, "stable");
+        String state = "service:\n  health_check: [sh, -c, '\"$CMDOP_ROOT/usr/local/bin/cmdop\" --version']\n";
+        Files.writeString(root.resolve("etc/cmdop/config.yaml"), Files.readString(root.resolve("etc/cmdop/config.yaml"))
+                + "    heartbeat_file: none\n");
+        JsonNode r = ok(converge(state)).json();
+        assertThat(r.get("drift").toString()).contains("\"setting\":\"service.health_check\"");
+        assertThat(Files.readString(root.resolve("etc/cmdop/config.yaml"))).contains("health_check:");
+        JsonNode update = ok(onMachine()).json();
+        assertThat(update.get("changed").asBoolean()).isTrue();
+        assertThat(agentVersion()).startsWith("cmdop v1.3.0");
+        assertThat(Files.readString(root.resolve("var/log/cmdop/audit.jsonl"))).contains("\"action\":\"health-check\"");
+        assertThat(ok(converge(state, "--detailed-exitcode")).json().get("drift")).isEmpty();
+    }
+
+    @Test
     void aTamperedArtifactOfTheRightLengthIsRefusedWithExit80() throws Exception {
         ok(onMachine());
         Path artifact = feed.resolve("releases/v1.2.4/" + Platform.current().artifactFileName("v1.2.4"));
