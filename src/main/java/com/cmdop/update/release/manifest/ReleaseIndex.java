@@ -61,16 +61,14 @@ public record ReleaseIndex(int schema, String product, long sequence, Instant pu
     }
 
     /**
-     * Every advisory that affects {@code installed}, from any release (however far a channel moved past it),
-     * each id once: the one fixed earliest when the same id is published twice.
+     * Every advisory of every release, each id once (the one fixed earliest when the same id is published
+     * twice): whatever affects an installed version is among them, however far a channel moved past it.
      */
-    public List<Advisory> advisoriesAffecting(Version installed) {
+    public List<Advisory> advisories() {
         Map<String, Advisory> byId = new LinkedHashMap<>();
         for (Entry e : releases) {
             for (Advisory a : e.advisories()) {
-                if (a.affects(installed)) {
-                    byId.merge(a.id(), a, (x, y) -> y.fixedIn().isNewerThan(x.fixedIn()) ? x : y);
-                }
+                byId.merge(a.id(), a, (x, y) -> y.fixedIn().isNewerThan(x.fixedIn()) ? x : y);
             }
         }
         return List.copyOf(byId.values());
