@@ -126,13 +126,14 @@ public final class Converger {
 
     /**
      * Whether a run that does not read the channel still reads the feed's advisories (issue #10.3): a converge
-     * (what Ansible and Terraform call) and a run that moves the version (a pin, {@code --version}), online and
+     * (what Ansible and Terraform call) and a run that installs a version (a pin, {@code --version}), online and
      * not in check mode ({@code converge --check} never needs the network), when the feed and keys are set. A
-     * settings flag alone stays off the network.
+     * settings flag alone and {@code --rollback} (which must work while the feed is down) stay off the network.
      */
     private static boolean wantsAdvisories(RunRequest request, Settings converged) {
+        VersionIntent intent = request.desired().intent();
         boolean movesOrConverges = RunRequest.CONVERGE.equals(request.actor())
-                || !(request.desired().intent() instanceof VersionIntent.None);
+                || intent instanceof VersionIntent.Exact || intent instanceof VersionIntent.Latest;
         return movesOrConverges && !request.offline() && !request.check() && converged.feed() != null
                 && !converged.trustedKeys().isEmpty();
     }
