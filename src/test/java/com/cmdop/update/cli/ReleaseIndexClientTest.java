@@ -82,6 +82,19 @@ class ReleaseIndexClientTest {
     }
 
     @Test
+    void aConvergeInSyncThatReadsTheAdvisoriesStillWritesNothingTheSecondTime() {
+        feed.index(1);
+        assertThat(machine.runWithStdin("pin: v1.4.2\n", "converge", "--state", "-").exit()).isZero();
+        java.util.Map<String, String> before = com.cmdop.update.support.Trees.snapshot(root);
+
+        Cli.Result again = machine.runWithStdin("pin: v1.4.2\n", "converge", "--state", "-");
+
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.json().get("advisories")).hasSize(1);
+        assertThat(com.cmdop.update.support.Trees.snapshot(root)).isEqualTo(before);
+    }
+
+    @Test
     void anUpdateThatInstallsTheFixReportsTheAdvisoryAsNoLongerAffectingIt() {
         feed.index(1);
         assertThat(machine.run("--unpin").exit()).isZero();
