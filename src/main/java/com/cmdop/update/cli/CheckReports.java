@@ -18,7 +18,7 @@ final class CheckReports {
         report.checkMode(true).inSync(!waiting);
         report.agent().put("installed_version", RunReports.text(installed));
         report.agent().put("available_version", RunReports.text(available));
-        report.advisories(outcome.plan().advisories().stream().map(CheckReports::advisory).toList());
+        report.advisories(outcome.plan().advisories().stream().map(a -> advisory(a, installed)).toList());
         outcome.warnings().forEach(report::warn);
         report.put("update_available", waiting);
         report.put("target_version", RunReports.text(target));
@@ -45,8 +45,12 @@ final class CheckReports {
         return a.get("id") + " (" + a.get("severity") + ", fixed in " + a.get("fixed_in") + "): " + a.get("summary");
     }
 
-    static Map<String, Object> advisory(Advisory a) {
+    /**
+     * One advisory of the envelope (SPEC section 11); {@code affects_installed} is judged by the version installed
+     * when the run ends, so an advisory that an update just fixed is still listed, as no longer affecting it.
+     */
+    static Map<String, Object> advisory(Advisory a, Version installed) {
         return Report.orderedMap("id", a.id(), "severity", a.severity(), "summary", a.summary(), "fixed_in",
-                a.fixedIn().toString());
+                a.fixedIn().toString(), "affects_installed", a.affects(installed));
     }
 }

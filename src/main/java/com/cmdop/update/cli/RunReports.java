@@ -38,7 +38,8 @@ final class RunReports {
         if (outcome.channelHead() != null) {
             report.agent().put("available_version", outcome.channelHead().toString());
         }
-        report.advisories(outcome.plan().advisories().stream().map(CheckReports::advisory).toList());
+        Version installed = check ? outcome.versionBefore() : outcome.versionAfter();
+        report.advisories(outcome.plan().advisories().stream().map(a -> CheckReports.advisory(a, installed)).toList());
         outcome.warnings().forEach(report::warn);
     }
 

@@ -67,6 +67,7 @@ public final class StatusCommand extends BaseCommand {
         report.put("quarantined", AgentView.quarantined(st.install()));
         report.put("mode", st.machine().paths().layout().mode());
         report.put("paths", pathsMap(st.machine(), st.schedule()));
+        report.put("health", health(st.machine().settings()));
         report.put("last_change", st.lastChange());
         if (prometheus != null) {
             Path file = absolute(prometheus);
@@ -118,8 +119,18 @@ public final class StatusCommand extends BaseCommand {
         m.put("data_dir", p.dataDir(s).toString());
         m.put("log_file", p.agentLog(s).toString());
         m.put("audit_file", p.auditLog(s).toString());
-        m.put("heartbeat_file", p.heartbeatFile(s).toString());
+        m.put("heartbeat_file", p.heartbeatFile(s) == null ? null : p.heartbeatFile(s).toString());
         m.put("scheduler", schedule.location());
+        return m;
+    }
+
+    /** How a restarted agent is judged (issue #10.4): the heartbeat file, the command, both, or the restart only. */
+    private static Map<String, Object> health(Settings s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("judged_by", s.service().healthJudgedBy());
+        m.put("heartbeat_file", s.service().heartbeatFile());
+        m.put("health_check", s.service().healthCheck().isEmpty() ? null : String.join(" ", s.service().healthCheck()));
+        m.put("timeout", Setting.HEARTBEAT_TIMEOUT.toJson(s.service().heartbeatTimeout()));
         return m;
     }
 
@@ -135,6 +146,7 @@ public final class StatusCommand extends BaseCommand {
         print(out, "schedule", report.extra("schedule"));
         print(out, "agent", report.agent());
         print(out, "paths", report.extra("paths"));
+        print(out, "health", report.extra("health"));
         List<Map<String, Object>> q = quarantinedOf(report);
         out.println("quarantined: " + (q.isEmpty() ? "none" : ""));
         q.forEach(e -> out.println("  " + e.get("version") + ": " + e.get("reason") + " (since " + e.get("since") + ")"));

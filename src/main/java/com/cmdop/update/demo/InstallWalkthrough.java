@@ -83,8 +83,15 @@ public final class InstallWalkthrough {
                 "--root", r, "converge", "--state", stable.toString(), "--check", "--detailed-exitcode");
         demo.step("21b. Converge: the signed v1.1.0 is put back (verified, swapped, restarted, heartbeat-checked)", 0,
                 "--root", r, "converge", "--state", stable.toString());
-        demo.step("22. Verify the installed binary against the signed SHA256SUMS", 0,
+        demo.step("22. Verify the installed binary against the signed release index", 0,
                 "--root", r, "--verify", root.resolve("usr/local/bin/cmdop").toString());
+        Path download = Files.copy(FakeAgent.binary(agents, "v1.0.0", true), sandbox.resolve("cmdop"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path workstation = Files.createDirectories(sandbox.resolve("workstation"));
+        demo.step("22a. On a workstation with no config: verify a download saved as ./cmdop; the signed release "
+                + "index finds it (v1.0.0, no channel's head any more) with only --feed and --trusted-key", 0,
+                "--root", workstation.toString(), "--verify", download.toString(), "--feed", feed.toString(),
+                "--trusted-key", pub);
         demo.step("23. Status: installed version (verified), previous version and its expiry, quarantine", 0,
                 "--root", r, "status");
         demo.step("24. The update lines of the agent log", 0, "--root", r, "logs", "-n", "12");

@@ -10,7 +10,9 @@ import com.cmdop.update.model.Version;
 import com.cmdop.update.release.feed.FeedClient;
 import com.cmdop.update.release.feed.FeedLimits;
 import com.cmdop.update.release.feed.Validators;
+import com.cmdop.update.release.SignedFeed;
 import com.cmdop.update.release.manifest.FeedLayout;
+import com.cmdop.update.release.manifest.ReleaseIndex;
 import com.cmdop.update.release.manifest.Sha256Sums;
 import com.cmdop.update.trust.MinisignSignature;
 import com.cmdop.update.trust.MinisignVerifier;
@@ -31,9 +33,9 @@ import java.util.regex.Pattern;
 /**
  * {@code --verify FILE [--sums SHA256SUMS]}: is this binary one that a trusted publisher signed? The
  * file is hashed (never run), then looked up in a SHA256SUMS whose minisign signature verifies with
- * {@code update.trusted_keys}: the one given, the one beside the file, or the feed's for the version the
- * file name names (or, for a renamed binary such as {@code ./cmdop}, the channel's and the installed
- * version's). A binary matching no signed checksum is a tamper finding (exit 80, CRITICAL line).
+ * {@code update.trusted_keys}: the one given, the one beside the file, or the feed's signed release index
+ * (every published release); a feed without index: the feed's SHA256SUMS for the version the file name names
+ * (or, for a renamed binary such as {@code ./cmdop}, the channel's and the installed version's). A binary matching no signed checksum is a tamper finding (exit 80, CRITICAL line).
  */
 public final class BinaryVerification {
     /** Agent binaries are tens of MiB; anything past this is not one. */
@@ -132,6 +134,24 @@ public final class BinaryVerification {
             throw lastUnavailable;
         }
         IntegrityException e = mismatch(file, sha, String.join(", ", searched), "does not list its SHA-256");
+        throw events.refused(e, "verify", null);
+    }
+
+    /**
+     * Verifies {@code file} against the signed release index: any published release, any platform (issue #10.1:
+     * a genuine binary of a release that is no channel's head any more, saved under any name, is found). The
+     * index's signature, sequence and expiry were checked when it was read.
+     */
+    public Verified verifyInIndex(Path file, SignedFeed.VerifiedIndex index, String source) {
+        String sha = hash(file);
+        List<ReleaseIndex.Match> matches = index.index().find(sha);
+        if (!matches.isEmpty()) {
+            ReleaseIndex.Match m = matches.get(matches.size() - 1); // the newest release that lists these bytes
+            return new Verified(file.toString(), sha, m.file(), m.version().toString(), m.platform(), index.keyId(),
+                    source);
+        }
+        IntegrityException e = mismatch(file, sha, source, "lists no release with its SHA-256 ("
+                + index.index().releases().size() + " releases searched)");
         throw events.refused(e, "verify", null);
     }
 

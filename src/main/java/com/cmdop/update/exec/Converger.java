@@ -5,6 +5,7 @@ import com.cmdop.update.install.InstallEnv;
 import com.cmdop.update.install.Recovery;
 import com.cmdop.update.install.RecoveryResult;
 import com.cmdop.update.lock.RunLock;
+import com.cmdop.update.model.Advisory;
 import com.cmdop.update.model.DesiredState;
 import com.cmdop.update.model.Settings;
 import com.cmdop.update.model.VersionIntent;
@@ -67,15 +68,21 @@ public final class Converger {
         try (FeedHandle feed = new FeedHandle(machine, converged, ctx.env(), now, events, ctx.feedTimeouts())) {
             FeedFacts facts;
             Plan plan;
+            List<String> advisoryProblem = new ArrayList<>();
+            List<Advisory> advisories;
             try {
                 boolean online = !request.offline() && Planner.needsChannel(desired, machine.settings(), request.check());
                 facts = online ? feed.facts(ctx.platform()) : null;
-                plan = Planner.plan(desired, MachineFacts.read(machine, scheduler).withFeed(facts));
+                advisories = facts == null && wantsAdvisories(request, converged) ? advisories(feed, advisoryProblem)
+                        : null;
+                plan = Planner.plan(desired, MachineFacts.read(machine, scheduler).withFeed(facts)
+                        .withAdvisories(advisories));
                 boolean interrupted = Recovery.isNeeded(machine.paths().installPath(machine.settings()),
                         machine.paths().dataDir(machine.settings()));
                 if (request.check() || (plan.actions().isEmpty() && !interrupted && !request.recordsCheck())) {
                     feed.commit();
-                    return planned(machine, plan, facts, feed.summary(), request.check(), events);
+                    return withWarnings(planned(machine, plan, facts, feed.summary(), request.check(), events),
+                            advisoryProblem);
                 }
                 resolveInstalls(plan, feed, request);
             } catch (UpdateException e) {
@@ -87,7 +94,8 @@ public final class Converger {
             try (RunLock lock = lock(machine)) {
                 Machine current = machine.reload();
                 try {
-                    RunOutcome outcome = executeLocked(current, request, feed, facts, events);
+                    RunOutcome outcome = withWarnings(executeLocked(current, request, feed, facts, advisories, events),
+                            advisoryProblem);
                     String problem = request.recordsCheck() ? recordCheck(current, now, null, facts) : null;
                     return problem == null ? outcome : outcome.withWarning(problem);
                 } catch (UpdateException e) {
@@ -102,18 +110,54 @@ public final class Converger {
     }
 
     private RunOutcome executeLocked(Machine current, RunRequest request, FeedHandle feed, FeedFacts facts,
-            EventLog events) {
+            List<Advisory> advisories, EventLog events) {
         InstallEnv env = InstallEnv.of(current, ctx.env(), ctx.clock(), events, progress).withSeams(ctx.seams());
         // a run interrupted by a crash is finished or undone before anything new is planned
         RecoveryResult recovered = new Recovery(env).recover();
         Scheduler scheduler = Schedulers.of(current, ctx.launcher(), ctx.env());
-        Plan fresh = Planner.plan(request.desired(), MachineFacts.read(current, scheduler).withFeed(facts));
+        Plan fresh = Planner.plan(request.desired(), MachineFacts.read(current, scheduler).withFeed(facts)
+                .withAdvisories(advisories));
         resolveInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
         Executor executor = new Executor(current, scheduler, events, ctx.clock(),
                 new VersionChanges(feed, env, ctx.platform()));
         RunOutcome outcome = executor.execute(fresh, request, recovered, facts, feed.summary());
         feed.commit();
         return outcome;
+    }
+
+    /**
+     * Whether a run that does not read the channel still reads the feed's advisories (issue #10.3): a converge
+     * (what Ansible and Terraform call) and a run that installs a version (a pin, {@code --version}), online and
+     * not in check mode ({@code converge --check} never needs the network), when the feed and keys are set. A
+     * settings flag alone and {@code --rollback} (which must work while the feed is down) stay off the network.
+     */
+    private static boolean wantsAdvisories(RunRequest request, Settings converged) {
+        VersionIntent intent = request.desired().intent();
+        boolean movesOrConverges = RunRequest.CONVERGE.equals(request.actor())
+                || intent instanceof VersionIntent.Exact || intent instanceof VersionIntent.Latest;
+        return movesOrConverges && !request.offline() && !request.check() && converged.feed() != null
+                && !converged.trustedKeys().isEmpty();
+    }
+
+    /**
+     * The feed's advisories for a run that did not need the feed otherwise: a feed that cannot be read then is
+     * a warning, not a failed converge (a refusal is still logged CRITICAL by the signed feed).
+     */
+    private static List<Advisory> advisories(FeedHandle feed, List<String> problem) {
+        try {
+            return feed.advisories();
+        } catch (UpdateException e) {
+            problem.add("the feed's security advisories could not be read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static RunOutcome withWarnings(RunOutcome outcome, List<String> warnings) {
+        RunOutcome o = outcome;
+        for (String w : warnings) {
+            o = o.withWarning(w);
+        }
+        return o;
     }
 
     /** Records a check that failed before the run took its lock; a second failure never hides the first. */

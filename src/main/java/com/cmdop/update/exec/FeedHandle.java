@@ -1,5 +1,6 @@
 package com.cmdop.update.exec;
 
+import com.cmdop.update.model.Advisory;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.release.SignedFeed;
@@ -15,7 +16,9 @@ import com.cmdop.update.model.Settings;
 import com.cmdop.update.audit.EventLog;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The run's signed feed, opened on first use (a settings-only run never touches the network or needs
@@ -31,6 +34,7 @@ final class FeedHandle implements AutoCloseable {
     private final FeedTimeouts timeouts;
     private SignedFeed feed;
     private SignedFeed.VerifiedChannel head;
+    private Optional<SignedFeed.VerifiedIndex> index;
     private final Map<Version, Resolved> resolved = new HashMap<>();
 
     /**
@@ -62,11 +66,31 @@ final class FeedHandle implements AutoCloseable {
         return head.manifest().version();
     }
 
-    /** What the planner needs of the channel: its newest release, whether it has this platform, its advisories. */
+    /**
+     * What the planner needs of the channel: its newest release, whether it has this platform, and the feed's
+     * advisories ({@link #advisories}).
+     */
     FeedFacts facts(Platform platform) {
         Version v = channelHead();
         ReleaseManifest m = release(v).manifest();
-        return new FeedFacts(v, m.artifactFor(platform).isPresent(), platform.toString(), m.advisories());
+        return new FeedFacts(v, m.artifactFor(platform).isPresent(), platform.toString(),
+                index().map(i -> i.index().advisories()).orElse(m.advisories()));
+    }
+
+    /**
+     * Every advisory the feed publishes: those of every release in the signed index (issue #10.3: however far
+     * the channel moved past the installed version); a feed without index: those of the channel's release.
+     */
+    List<Advisory> advisories() {
+        return index().map(i -> i.index().advisories()).orElseGet(() -> release(channelHead()).manifest().advisories());
+    }
+
+    /** The signed release index, looked up once per run; empty for a feed without one. */
+    Optional<SignedFeed.VerifiedIndex> index() {
+        if (index == null) {
+            index = feed().index();
+        }
+        return index;
     }
 
     /** The verified channel manifest for reports, once {@link #channelHead} looked it up; else null. */

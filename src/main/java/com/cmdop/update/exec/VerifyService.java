@@ -6,19 +6,22 @@ import com.cmdop.update.model.Settings;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.release.SignedFeed;
 import com.cmdop.update.release.feed.FeedClient;
+import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.Sha256Sums;
 import com.cmdop.update.state.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * {@code --verify FILE [--sums SHA256SUMS] [--feed URL] [--trusted-key KEY]...}: where to look for the
- * signed checksum of a binary, in order: the SHA256SUMS given, the one beside the file, else the feed's
- * release of the version the file name names, or, for a renamed binary such as {@code ./cmdop}, the newest
- * release of each channel and the installed version. A file that no signed checksum lists is exit 80; it
+ * signed checksum of a binary, in order: the SHA256SUMS given, the one beside the file, else the feed's signed
+ * release index (every published release, whatever the file is called); for a feed without index, the release
+ * of the version the file name names, or, for a renamed binary such as {@code ./cmdop}, the newest release of
+ * each channel and the installed version. A file that no signed checksum lists is exit 80; it
  * writes the CRITICAL tamper line into the agent's log only when it is the installed agent.
  */
 public final class VerifyService {
@@ -51,7 +54,10 @@ public final class VerifyService {
             SignedFeed feed = FeedSession.open(machine, overrides, ctx.env(), ctx.clock().instant(), events,
                     ctx.feedTimeouts());
             try (FeedClient client = feed.client()) {
-                verified = verification.verify(file, feedCandidates(machine, feed, file));
+                Optional<SignedFeed.VerifiedIndex> index = feed.index();
+                verified = index.isPresent()
+                        ? verification.verifyInIndex(file, index.get(), client.location() + "/" + FeedLayout.INDEX)
+                        : verification.verify(file, feedCandidates(machine, feed, file));
             }
         }
         return new Result(verified, events.drainWarnings());

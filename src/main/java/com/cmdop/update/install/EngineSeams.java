@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
  * @param disk          free space and filesystem identity, for {@link Preflight}
  * @param uid           this process's user id (0 = root), for the directory-safety checks
  * @param restartRunner runs {@code service.restart}
+ * @param healthCheckRunner runs {@code service.health_check} once
  * @param versionProbe  learns the version of a binary found at install_path ({@code <binary> --version})
  * @param platform      the platform whose artifact is installed
  * @param crashPoints   test-only crash injection; {@link CrashPoints#none()} in production
@@ -30,6 +31,7 @@ public record EngineSeams(
         Preflight.Disk disk,
         long uid,
         ServiceRestarter.Runner restartRunner,
+        ServiceRestarter.Runner healthCheckRunner,
         VersionProbe versionProbe,
         Platform platform,
         CrashPoints crashPoints) {
@@ -43,12 +45,14 @@ public record EngineSeams(
     /** The real machine; crash points from {@code CMDOP_TEST_CRASH_AT} in {@code env} (test runs only). */
     public static EngineSeams system(Map<String, String> env) {
         return new EngineSeams(d -> Thread.sleep(d.toMillis()), System::nanoTime, HeartbeatWatcher.DEFAULT_POLL,
-                Preflight.systemDisk(), Preflight.currentUid(), ServiceRestarter.PROCESS, Adoption::probeVersion,
+                Preflight.systemDisk(), Preflight.currentUid(), ServiceRestarter.PROCESS,
+                ServiceRestarter.process("service.health_check"), Adoption::probeVersion,
                 Platform.current(), CrashPoints.fromEnv(env));
     }
 
+    /** The watcher of the heartbeat file; null when the file is off ({@code service.heartbeat_file: none}). */
     HeartbeatWatcher watcher(Path heartbeatFile) {
-        return new HeartbeatWatcher(heartbeatFile, nanoTime, sleeper, heartbeatPoll);
+        return heartbeatFile == null ? null : new HeartbeatWatcher(heartbeatFile, nanoTime, sleeper, heartbeatPoll);
     }
 
     Preflight preflight() {
@@ -56,22 +60,32 @@ public record EngineSeams(
     }
 
     public EngineSeams withSleeper(HeartbeatWatcher.Sleeper s, LongSupplier nanos) {
-        return new EngineSeams(s, nanos, heartbeatPoll, disk, uid, restartRunner, versionProbe, platform, crashPoints);
+        return new EngineSeams(s, nanos, heartbeatPoll, disk, uid,
+                restartRunner, healthCheckRunner, versionProbe, platform, crashPoints);
     }
 
     public EngineSeams withDisk(Preflight.Disk d, long u) {
-        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, d, u, restartRunner, versionProbe, platform, crashPoints);
+        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, d, u,
+                restartRunner, healthCheckRunner, versionProbe, platform, crashPoints);
     }
 
     public EngineSeams withRestartRunner(ServiceRestarter.Runner r) {
-        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, disk, uid, r, versionProbe, platform, crashPoints);
+        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, disk, uid,
+                r, healthCheckRunner, versionProbe, platform, crashPoints);
+    }
+
+    public EngineSeams withHealthCheckRunner(ServiceRestarter.Runner r) {
+        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, disk, uid, restartRunner, r, versionProbe, platform,
+                crashPoints);
     }
 
     public EngineSeams withVersionProbe(VersionProbe p) {
-        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, disk, uid, restartRunner, p, platform, crashPoints);
+        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, disk, uid,
+                restartRunner, healthCheckRunner, p, platform, crashPoints);
     }
 
     public EngineSeams withCrashPoints(CrashPoints c) {
-        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, disk, uid, restartRunner, versionProbe, platform, c);
+        return new EngineSeams(sleeper, nanoTime, heartbeatPoll, disk, uid,
+                restartRunner, healthCheckRunner, versionProbe, platform, c);
     }
 }

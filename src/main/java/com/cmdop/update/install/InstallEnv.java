@@ -19,6 +19,8 @@ import java.util.Map;
  *
  * @param root           the machine root ({@code CMDOP_ROOT} for the restart command)
  * @param env            the environment the restart command and {@code <binary> --version} get (plus CMDOP_ROOT)
+ * @param heartbeatFile  the heartbeat file, or null when {@code service.heartbeat_file: none}
+ * @param healthCheck    the {@code service.health_check} argv; empty for none
  * @param restartTimeout how long {@code service.restart} may run
  * @param channel        for the audit lines; may be null
  * @param progress       where to draw a download progress bar, or null for none (not a terminal, --json)
@@ -29,6 +31,7 @@ public record InstallEnv(
         Path dataDir,
         Path heartbeatFile,
         List<String> restartCommand,
+        List<String> healthCheck,
         Duration heartbeatTimeout,
         Duration restartTimeout,
         Duration cacheTtl,
@@ -41,6 +44,7 @@ public record InstallEnv(
 
     public InstallEnv {
         restartCommand = List.copyOf(restartCommand);
+        healthCheck = List.copyOf(healthCheck);
         env = Map.copyOf(env);
     }
 
@@ -50,8 +54,8 @@ public record InstallEnv(
         Settings s = machine.settings();
         MachinePaths p = machine.paths();
         return new InstallEnv(p.root(), p.installPath(s), p.dataDir(s), p.heartbeatFile(s), s.service().restart(),
-                s.service().heartbeatTimeout(), s.get(Setting.RESTART_TIMEOUT), s.cacheTtl(), s.channel().id(), env,
-                clock, events, progress, EngineSeams.system(env));
+                s.service().healthCheck(), s.service().heartbeatTimeout(), s.get(Setting.RESTART_TIMEOUT), s.cacheTtl(),
+                s.channel().id(), env, clock, events, progress, EngineSeams.system(env));
     }
 
     public Path installDir() {
@@ -79,9 +83,14 @@ public record InstallEnv(
         return dataDir.resolve("restart.out");
     }
 
+    /** The last health-check command's output, kept for diagnosis. */
+    public Path healthCheckOutput() {
+        return dataDir.resolve("health_check.out");
+    }
+
     /** The same environment with other seams (tests: no sleeps, fake restarts, crash points). */
     public InstallEnv withSeams(EngineSeams s) {
-        return new InstallEnv(root, installPath, dataDir, heartbeatFile, restartCommand, heartbeatTimeout,
+        return new InstallEnv(root, installPath, dataDir, heartbeatFile, restartCommand, healthCheck, heartbeatTimeout,
                 restartTimeout, cacheTtl, channel, env, clock, events, progress, s);
     }
 
@@ -113,7 +122,7 @@ public record InstallEnv(
     }
 
     public InstallEnv withProgress(PrintStream p) {
-        return new InstallEnv(root, installPath, dataDir, heartbeatFile, restartCommand, heartbeatTimeout,
+        return new InstallEnv(root, installPath, dataDir, heartbeatFile, restartCommand, healthCheck, heartbeatTimeout,
                 restartTimeout, cacheTtl, channel, env, clock, events, p, seams);
     }
 }

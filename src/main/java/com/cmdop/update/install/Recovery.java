@@ -111,7 +111,9 @@ public final class Recovery {
                 done = "finished the interrupted " + what + ": " + j.to().version() + " had confirmed its heartbeat";
             } else {
                 Transition.Reverted r = transition.revert(j, j.phase() == Journal.Phase.REVERTING);
-                done = r.restored() ? "undid the interrupted " + what + ": " + show(j.from()) + " is back"
+                done = r.kept() ? "kept " + j.to().version() + " after the interrupted " + what + ": there was no "
+                        + "binary before it to go back to"
+                        : r.restored() ? "undid the interrupted " + what + ": " + show(j.from()) + " is back"
                         : "could not undo the interrupted " + what + " (" + r.problem() + "); " + j.to().version()
                                 + " stays installed";
             }

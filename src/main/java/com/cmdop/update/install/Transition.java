@@ -5,11 +5,14 @@ import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.model.Version;
+import com.cmdop.update.service.HealthCheckCommand;
+import com.cmdop.update.service.HealthCheckResult;
 import com.cmdop.update.service.HeartbeatResult;
 import com.cmdop.update.service.HeartbeatWatcher;
 import com.cmdop.update.service.RestartResult;
 import com.cmdop.update.service.ServiceRestarter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,8 +23,10 @@ import java.util.Set;
 
 /**
  * The part of an install or a rollback from the swap on, shared with {@link Recovery}: rename the staged
- * binary over install_path, restart, wait for the heartbeat, then either commit (state.json, quarantine,
- * cache) or revert (put the old binary back, restart it, confirm its heartbeat, quarantine the new one).
+ * binary over install_path, restart, wait for the health checks (the heartbeat file, the
+ * {@code service.health_check} command, or both), then either commit (state.json, quarantine, cache) or revert
+ * (put the old binary back, restart it, confirm its health, quarantine the new one). A first install has
+ * nothing to go back to: its binary is kept, and the failure still reported (81).
  * Every step is recorded in the journal first, so a crash at any point is finished or undone by the
  * next run.
  */
@@ -30,6 +35,7 @@ final class Transition {
     private final BinaryCache cache;
     private final ServiceRestarter restarter;
     private final HeartbeatWatcher watcher;
+    private final HealthCheckCommand probe;
     private final List<String> warnings = new ArrayList<>();
 
     Transition(InstallEnv env, HeartbeatWatcher watcher) {
@@ -38,6 +44,8 @@ final class Transition {
         this.restarter = new ServiceRestarter(env.restartCommand(), env.env(), env.root(), env.restartOutput(),
                 env.restartTimeout(), env.seams().restartRunner());
         this.watcher = watcher;
+        this.probe = new HealthCheckCommand(env.healthCheck(), env.env(), env.root(), env.healthCheckOutput(),
+                env.seams().healthCheckRunner(), env.seams().nanoTime(), env.seams().sleeper());
     }
 
     List<String> warnings() {
@@ -59,6 +67,11 @@ final class Transition {
         try {
             current = save(prepared.withPhase(Journal.Phase.SWAPPED));
             if (restarter.enabled()) {
+                if (watcher == null && !probe.enabled()) {
+                    warnings.add("no health check: service.heartbeat_file is none and service.health_check is [], so "
+                            + "the restart command's exit 0 was taken as healthy; set either to have " + to.version()
+                            + " confirmed (docs/installing.md)");
+                }
                 env.crashPoints().reach(CrashPoints.RESTART);
                 health = restartAndConfirm(to.version(), true);
             } else {
@@ -126,14 +139,20 @@ final class Transition {
                 j.keyId(), prev == null ? null : prev.version(), prev == null ? null : prev.expires(), warnings());
     }
 
-    /** What a revert achieved. */
-    record Reverted(boolean restored, Health oldHealth, String problem) {}
+    /**
+     * What a revert achieved.
+     *
+     * @param kept the new binary stayed because there was nothing before it (a first install)
+     */
+    record Reverted(boolean restored, Health oldHealth, String problem, boolean kept) {}
 
     /**
-     * Puts {@code from} back at install_path (or removes {@code to} when there was nothing before), restarts it
-     * if the new binary may have run, quarantines {@code to} when its heartbeat failed, makes state.json say
-     * {@code from}, and clears the journal. When {@code from} cannot be restored (its cached copy is missing
-     * or does not match), {@code to} stays, state.json says so, and the problem is reported.
+     * Puts {@code from} back at install_path, restarts it if the new binary may have run, quarantines {@code to}
+     * when its health check failed, makes state.json say {@code from}, and clears the journal. When there was
+     * nothing before (a first install), {@code to} is kept: removing it would leave the machine with no agent
+     * at all, which is worse than an agent that failed its check (issue #10.4); it is not quarantined, since it
+     * is the installed version. When {@code from} cannot be restored (its cached copy is missing or does not
+     * match), {@code to} stays, state.json says so, and the problem is reported.
      */
     Reverted revert(Journal j, boolean heartbeatFailed) {
         Journal.Binary from = j.from();
@@ -142,20 +161,21 @@ final class Transition {
         String now = Binaries.sha256OrNull(ip);
         boolean swapped = false;
         String problem = null;
+        boolean kept = from == null && now != null && Binaries.same(now, to.sha256());
         if (from == null) {
-            if (now != null && Binaries.same(now, to.sha256())) {
-                Staging.remove(ip);
-                swapped = true;
-            }
+            // nothing to go back to: a first install keeps its binary (kept), or nothing was swapped in yet
         } else if (!Binaries.same(now, from.sha256())) {
             problem = restoreFromCache(from);
             swapped = problem == null;
         }
         Instant t = env.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-        if (problem == null) {
+        if (kept) {
+            env.step(EventLog.Level.WARN, "rollback", "skipped", to.version(), null, "nothing-before", to.sha256(), null,
+                    "rollback: skipped: there was no agent binary before " + to.version() + ", so it stays at " + ip);
+        } else if (problem == null) {
             env.step(EventLog.Level.WARN, "rollback", "applied", to.version(), from == null ? null : from.version(),
                     heartbeatFailed ? "health-check-failed" : "interrupted", from == null ? null : from.sha256(), null,
-                    "rollback: " + ip + (from == null ? " removed (there was no binary before " + to.version() + ")"
+                    "rollback: " + ip + (from == null ? " still holds no binary (" + to.version() + " was not swapped in)"
                             : " is " + from.version() + " again (" + to.version() + " undone)"));
         } else {
             env.step(EventLog.Level.ERROR, "rollback", "failed", to.version(), from.version(), "no-rollback-target",
@@ -171,15 +191,12 @@ final class Transition {
                 warnings.add(from.version() + " is back at " + ip + " but did not confirm its heartbeat either: "
                         + old.describe() + "; check the agent service");
             }
-        } else if (problem == null && from == null && newMayHaveRun && restarter.enabled()) {
-            warnings.add("there was no agent binary before " + to.version() + ", so nothing was restarted; the service"
-                    + " may still run " + to.version() + " until it is stopped");
         }
-        if (heartbeatFailed) {
+        if (heartbeatFailed && !kept) {
             quarantine(to.version(), "failed its health check", to.sha256(), t);
         }
         StateFile state = StateFile.load(env.stateFile());
-        if (problem != null) {
+        if (problem != null || kept) {
             state.setInstalled(to.version(), to.sha256(), to.signed(), t);
         } else if (from == null) {
             state.clearInstalled();
@@ -192,7 +209,7 @@ final class Transition {
         state.save();
         Journal.clear(env.journalFile());
         new Retention(env).purge(t, Set.of());
-        return new Reverted(problem == null, old, problem);
+        return new Reverted(problem == null && !kept, old, problem, kept);
     }
 
     /** Copies the cached {@code from} beside install_path, checks it, renames it in; returns a problem or null. */
@@ -216,30 +233,67 @@ final class Transition {
         }
     }
 
-    /** Runs service.restart and waits for the heartbeat naming {@code version}. */
+    /**
+     * Runs service.restart, then the health checks within one {@code heartbeat_timeout}: the heartbeat file
+     * naming {@code version} (unless it is off), then the {@code service.health_check} command (if any) in the
+     * time left. With neither, the restart's exit 0 is the answer.
+     */
     Health restartAndConfirm(String version, boolean crashPoints) {
-        HeartbeatWatcher.Snapshot before = watcher.snapshot();
+        HeartbeatWatcher.Snapshot before = watcher == null ? null : watcher.snapshot();
         Instant at = env.clock().instant();
         RestartResult rr = restarter.restart();
         if (!rr.ok()) {
             env.step(EventLog.Level.ERROR, "restart", "failed", null, version, "restart-failed", null, null,
                     "restart: " + rr.describe());
-            return new Health(rr, null);
+            return new Health(rr, null, null);
         }
         env.info("restart", "applied", null, version, null, null, "restart: " + String.join(" ", restarter.argv())
-                + " exited 0; waiting up to " + env.heartbeatTimeout().toSeconds() + " s for the heartbeat of " + version);
+                + " exited 0; " + waitingFor(version));
         if (crashPoints) {
             env.crashPoints().reach(CrashPoints.HEARTBEAT);
         }
-        HeartbeatResult hb = watcher.await(version, at, before, env.heartbeatTimeout());
-        if (hb.ok()) {
-            env.info("heartbeat", "ok", null, version, null, null, "heartbeat: " + hb.describe());
-        } else {
-            env.step(EventLog.Level.ERROR, "heartbeat", "failed", null, version, "heartbeat-" + hb.status().name()
-                    .toLowerCase(java.util.Locale.ROOT), null, null, "heartbeat: " + version + " not confirmed within "
-                    + env.heartbeatTimeout().toSeconds() + " s: " + hb.describe() + " (" + watcher.file() + ")");
+        long started = env.seams().nanoTime().getAsLong();
+        HeartbeatResult hb = null;
+        if (watcher != null) {
+            hb = watcher.await(version, at, before, env.heartbeatTimeout());
+            if (hb.ok()) {
+                env.info("heartbeat", "ok", null, version, null, null, "heartbeat: " + hb.describe());
+            } else {
+                env.step(EventLog.Level.ERROR, "heartbeat", "failed", null, version, "heartbeat-" + hb.status().name()
+                        .toLowerCase(java.util.Locale.ROOT), null, null, "heartbeat: " + version + " not confirmed within "
+                        + env.heartbeatTimeout().toSeconds() + " s: " + hb.describe() + " (" + watcher.file() + ")");
+                return new Health(rr, hb, null);
+            }
         }
-        return new Health(rr, hb);
+        HealthCheckResult hc = null;
+        if (probe.enabled()) {
+            Duration left = env.heartbeatTimeout().minusNanos(env.seams().nanoTime().getAsLong() - started);
+            hc = probe.await(left.isNegative() ? Duration.ZERO : left);
+            if (hc.ok()) {
+                env.info("health-check", "ok", null, version, null, null, "health-check: " + version + ": "
+                        + hc.describe());
+            } else {
+                env.step(EventLog.Level.ERROR, "health-check", "failed", null, version, "health-check-failed", null, null,
+                        "health-check: " + version + " not confirmed within " + env.heartbeatTimeout().toSeconds()
+                                + " s: " + hc.describe() + " (" + probe.outputFile() + ")");
+            }
+        }
+        return new Health(rr, hb, hc);
+    }
+
+    /** What the run waits for after a restart, for the log. */
+    private String waitingFor(String version) {
+        String wait = "waiting up to " + env.heartbeatTimeout().toSeconds() + " s for ";
+        if (watcher != null && probe.enabled()) {
+            return wait + "the heartbeat of " + version + " and service.health_check";
+        }
+        if (watcher != null) {
+            return wait + "the heartbeat of " + version;
+        }
+        if (probe.enabled()) {
+            return wait + "service.health_check " + String.join(" ", probe.argv()) + " to exit 0";
+        }
+        return "no health check configured: the restart's exit 0 is taken as healthy";
     }
 
     void quarantine(String version, String reason, String sha256, Instant t) {
@@ -264,10 +318,13 @@ final class Transition {
         StringBuilder m = new StringBuilder();
         m.append(rollbackOp ? "the rollback to " + to.version() : to.version()).append(" failed its health check: ")
                 .append(h.describe()).append(" within ").append(env.heartbeatTimeout().toSeconds()).append(" s; ");
-        if (!r.restored()) {
+        if (r.kept()) {
+            m.append("it was kept installed: there was no agent binary before it, so there is nothing to go back to; "
+                    + "fix the agent service (or install another version with --version V)");
+        } else if (!r.restored()) {
             m.append("it could not be undone (").append(r.problem()).append("), so it stays installed");
         } else if (from == null) {
-            m.append("it was removed again (there was no binary before)");
+            m.append("it was not swapped in");
         } else {
             m.append(rollbackOp ? "restored " : "rolled back to ").append(from.version());
             if (r.oldHealth() != null) {
@@ -275,11 +332,13 @@ final class Transition {
                         : ", which did NOT confirm its heartbeat either (" + r.oldHealth().describe() + ")");
             }
         }
-        if (Version.isValid(to.version())) {
+        boolean quarantined = Version.isValid(to.version()) && !r.kept();
+        if (quarantined) {
             m.append("; ").append(to.version()).append(" is quarantined: it is not installed automatically again until "
                     + "a newer version is published (--version or --pin installs it anyway)");
         }
-        m.append("; see ").append(env.events().agentLogFile()).append(" and ").append(env.restartOutput());
+        m.append("; see ").append(env.events().agentLogFile()).append(" and ").append(h.check() != null
+                ? env.healthCheckOutput() : env.restartOutput());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("operation", j.op());
         d.put("version", to.version());
@@ -288,9 +347,15 @@ final class Transition {
         d.put("restart_output", h.restart().output());
         d.put("heartbeat_status", h.heartbeat() == null ? null : h.heartbeat().status().name().toLowerCase(java.util.Locale.ROOT));
         d.put("heartbeat_version", h.heartbeat() == null ? null : h.heartbeat().seenVersion());
-        d.put("heartbeat_file", watcher.file().toString());
+        d.put("heartbeat_file", watcher == null ? null : watcher.file().toString());
+        HealthCheckResult check = h.check();
+        d.put("health_check", probe.enabled() ? probe.argv() : null);
+        d.put("health_check_exit", check == null ? null : check.last().exitCode());
+        d.put("health_check_output", check == null ? null : check.last().output());
+        d.put("health_check_attempts", check == null ? null : check.attempts());
         d.put("previous_confirmed", r.oldHealth() == null ? null : r.oldHealth().ok());
-        d.put("quarantined", Version.isValid(to.version()));
+        d.put("kept_installed", r.kept());
+        d.put("quarantined", quarantined);
         d.put("warnings", warnings());
         return new UpdateException(ErrorCode.HEALTH_CHECK_FAILED, m.toString(), d);
     }

@@ -36,8 +36,15 @@ public final class Setting<T> {
             "/var/log/cmdop/audit.jsonl");
     public static final Setting<List<String>> RESTART = local("service.restart", ValueTypes.COMMAND,
             List.of("systemctl", "restart", "cmdop-agent"));
+    /** The heartbeat file the agent writes, or {@code none}: then only {@link #HEALTH_CHECK} (if any) judges health. */
     public static final Setting<String> HEARTBEAT_FILE = local("service.heartbeat_file",
-            ValueTypes.path("/var/lib/cmdop/heartbeat.json"), "/var/lib/cmdop/heartbeat.json");
+            ValueTypes.pathOrNone("/var/lib/cmdop/heartbeat.json"), "/var/lib/cmdop/heartbeat.json");
+    /**
+     * A command run after a restart (no shell): healthy when it exits 0, polled until heartbeat_timeout; [] for
+     * none. Managed, so a fleet tool can set the probe that fits its agents.
+     */
+    public static final Setting<List<String>> HEALTH_CHECK = managed("service.health_check",
+            ValueTypes.command("[] for none", "[systemctl, is-active, --quiet, cmdop-agent]"), List.of(), false);
     public static final Setting<Duration> HEARTBEAT_TIMEOUT = local("service.heartbeat_timeout",
             ValueTypes.duration("1s", "10m"), Duration.ofSeconds(30));
     /** How long {@code service.restart} may run, for the new version and again for the old one on a revert. */
@@ -49,12 +56,12 @@ public final class Setting<T> {
 
     /** Where the scheduled run keeps node_exporter textfile metrics up to date (null: it does not). */
     public static final Setting<String> PROMETHEUS_FILE = local("prometheus_file",
-            ValueTypes.pathOrNone("/var/lib/prometheus/node-exporter/cmdop_update.prom"), null);
+            ValueTypes.pathOrNull("/var/lib/prometheus/node-exporter/cmdop_update.prom"), null);
 
     /** Every setting, in the order they are shown. */
     public static final List<Setting<?>> ALL = List.of(CHANNEL, AUTO, INTERVAL, PIN, HOLD, WINDOW, FEED, TRUSTED_KEYS,
-            INSTALL_PATH, CACHE_TTL, DATA_DIR, LOG_FILE, AUDIT_FILE, RESTART, HEARTBEAT_FILE, HEARTBEAT_TIMEOUT,
-            RESTART_TIMEOUT, PROXY, PROMETHEUS_FILE);
+            INSTALL_PATH, CACHE_TTL, DATA_DIR, LOG_FILE, AUDIT_FILE, RESTART, HEARTBEAT_FILE, HEALTH_CHECK,
+            HEARTBEAT_TIMEOUT, RESTART_TIMEOUT, PROXY, PROMETHEUS_FILE);
 
     /** The settings a desired state may manage, in the order they are shown. */
     public static final List<Setting<?>> MANAGED = ALL.stream().filter(Setting::managed).toList();

@@ -104,11 +104,38 @@ public final class Settings {
     }
 
     public ServiceSettings service() {
-        return new ServiceSettings(get(Setting.RESTART), get(Setting.HEARTBEAT_FILE), get(Setting.HEARTBEAT_TIMEOUT));
+        return new ServiceSettings(get(Setting.RESTART), get(Setting.HEARTBEAT_FILE), get(Setting.HEALTH_CHECK),
+                get(Setting.HEARTBEAT_TIMEOUT));
     }
 
-    /** The {@code update.service} settings, as the install engine takes them. */
-    public record ServiceSettings(List<String> restart, String heartbeatFile, Duration heartbeatTimeout) {}
+    /**
+     * The {@code update.service} settings, as the install engine takes them.
+     *
+     * @param heartbeatFile the machine path, or {@code none} (no heartbeat file is read)
+     * @param healthCheck   the health-check argv; empty for none
+     */
+    public record ServiceSettings(List<String> restart, String heartbeatFile, List<String> healthCheck,
+            Duration heartbeatTimeout) {
+        public boolean heartbeatFileOff() {
+            return ValueTypes.NONE.equals(heartbeatFile);
+        }
+
+        /** What decides that a restarted agent is healthy, in words for status and messages. */
+        public String healthJudgedBy() {
+            if (restart.isEmpty()) {
+                return "nothing: service.restart is [], so the agent is not restarted or checked";
+            }
+            boolean file = !heartbeatFileOff();
+            boolean command = !healthCheck.isEmpty();
+            if (file && command) {
+                return "the heartbeat file and service.health_check";
+            }
+            if (file || command) {
+                return file ? "the heartbeat file" : "service.health_check";
+            }
+            return "the restart command's exit status only (service.heartbeat_file is none, service.health_check is [])";
+        }
+    }
 
     @Override
     public boolean equals(Object o) {

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 public final class ValueTypes {
     static final int MAX_TEXT = 4096;
     static final int MAX_TRUSTED_KEYS = 16;
+    /** More words than any real command has: a bound on what a config or desired state can make us hold. */
+    static final int MAX_COMMAND_WORDS = 256;
     private static final Pattern PUBLIC_KEY = Pattern.compile("^[A-Za-z0-9+/]{56}$");
 
     private ValueTypes() {}
@@ -155,25 +157,19 @@ public final class ValueTypes {
             if (raw == null) {
                 return List.of();
             }
-            if (!(raw instanceof List<?> list)) {
-                throw new InvalidValueException("expected " + expected() + ", found " + show(raw));
-            }
-            if (list.size() > MAX_TRUSTED_KEYS) {
-                throw new InvalidValueException("lists " + list.size() + " keys; at most " + MAX_TRUSTED_KEYS
-                        + " are allowed");
-            }
             List<String> keys = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                Object item = list.get(i);
+            for (String s : list(raw, this, MAX_TRUSTED_KEYS, "keys", (i, item) -> {
                 if (!(item instanceof String)) {
                     throw new InvalidValueException("[" + i + "]", "expected a minisign public key (base64 line of a "
                             + ".pub file), found " + show(item));
                 }
-                String s = ((String) item).strip();
-                if (!PUBLIC_KEY.matcher(s).matches()) {
-                    throw new InvalidValueException("[" + i + "]", "'" + abbreviate(s) + "' is not a minisign public "
-                            + "key: expected the 56-character base64 line of a .pub file (it starts with RW)");
+                String key = ((String) item).strip();
+                if (!PUBLIC_KEY.matcher(key).matches()) {
+                    throw new InvalidValueException("[" + i + "]", "'" + abbreviate(key) + "' is not a minisign "
+                            + "public key: expected the 56-character base64 line of a .pub file (it starts with RW)");
                 }
+                return key;
+            })) {
                 if (!keys.contains(s)) {
                     keys.add(s);
                 }
@@ -205,55 +201,91 @@ public final class ValueTypes {
 
     /** An absolute machine path: starts with / or ~/ (expanded and re-rooted by the machine's paths). */
     public static ValueType<String> path(String example) {
-        return path(example, false);
+        return textual("an absolute path such as " + example, false, text -> pathText(text, example),
+                Function.identity(), null);
     }
 
-    /** The same, or null for "none" ({@code null}, {@code ""}). */
+    private static String pathText(String text, String example) {
+        String p = text.strip();
+        if (!(p.startsWith("/") || p.startsWith("~/")) || p.indexOf('\0') >= 0
+                || List.of(p.split("/")).contains("..")) {
+            throw new IllegalArgumentException("'" + abbreviate(p) + "' is not an absolute path: write it like "
+                    + example + " (or ~/... for a path in the user's home), without .. segments");
+        }
+        return p;
+    }
+
+    /** The word that turns a file setting off ({@code service.heartbeat_file: none}). */
+    public static final String NONE = "none";
+
+    /** As {@link #path}, or {@code none} to turn the file off. */
     public static ValueType<String> pathOrNone(String example) {
-        return path(example, true);
+        return textual("an absolute path such as " + example + ", or " + NONE, false,
+                text -> text.strip().equals(NONE) ? NONE : pathText(text, example), Function.identity(), null);
     }
 
-    private static ValueType<String> path(String example, boolean noneAllowed) {
-        return textual("an absolute path such as " + example + (noneAllowed ? ", or null" : ""), noneAllowed, text -> {
-            String p = text.strip();
-            if (!(p.startsWith("/") || p.startsWith("~/")) || p.indexOf('\0') >= 0
-                    || List.of(p.split("/")).contains("..")) {
-                throw new IllegalArgumentException("'" + abbreviate(p) + "' is not an absolute path: write it like "
-                        + example + " (or ~/... for a path in the user's home), without .. segments");
-            }
-            return p;
-        }, Function.identity(), null);
+    /** As {@link #path}, or null for "no file" ({@code null}, {@code ""}): a setting that is off by default. */
+    public static ValueType<String> pathOrNull(String example) {
+        return textual("an absolute path such as " + example + ", or null", true, text -> pathText(text, example),
+                Function.identity(), null);
     }
 
     /** A command as an argv list (no shell); an empty list is allowed and means "do nothing". */
-    public static final ValueType<List<String>> COMMAND = new ValueType<>() {
-        @Override
-        public List<String> parse(Object raw) {
-            if (!(raw instanceof List<?> list)) {
-                throw new InvalidValueException("expected " + expected() + "; found " + show(raw));
-            }
-            List<String> argv = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                if (!(list.get(i) instanceof String word) || word.length() > MAX_TEXT) {
-                    throw new InvalidValueException("[" + i + "]", "expected a word of the command, found "
-                            + show(list.get(i)));
-                }
-                argv.add(word);
-            }
-            return List.copyOf(argv);
-        }
+    public static final ValueType<List<String>> COMMAND = command("[] to skip restarts",
+            "[systemctl, restart, cmdop-agent]");
 
-        @Override
-        public Object toJson(List<String> value) {
-            return value == null ? null : List.copyOf(value);
-        }
+    /**
+     * A command as an argv list (no shell), such as {@code example}; {@code []} is allowed and means what
+     * {@code empty} says.
+     */
+    public static ValueType<List<String>> command(String empty, String example) {
+        return new ValueType<>() {
+            @Override
+            public List<String> parse(Object raw) {
+                return list(raw, this, MAX_COMMAND_WORDS, "words", (i, item) -> {
+                    if (!(item instanceof String word) || word.length() > MAX_TEXT) {
+                        throw new InvalidValueException("[" + i + "]", "expected a word of the command, found "
+                                + show(item));
+                    }
+                    return word;
+                });
+            }
 
-        @Override
-        public String expected() {
-            return "a command as a list of words with no shell, such as [systemctl, restart, cmdop-agent], or [] "
-                    + "to skip restarts";
+            @Override
+            public Object toJson(List<String> value) {
+                return value == null ? null : List.copyOf(value);
+            }
+
+            @Override
+            public String expected() {
+                return "a command as a list of words with no shell, such as " + example + ", or " + empty;
+            }
+        };
+    }
+
+    /** Reads one item of a list: {@code index} for messages; throws InvalidValueException naming {@code [i]}. */
+    @FunctionalInterface
+    private interface ItemReader {
+        String read(int index, Object item);
+    }
+
+    /**
+     * The one list reader of the list-valued types: a YAML/JSON list of at most {@code max} items, each read by
+     * {@code item} (which names its index in errors).
+     */
+    private static List<String> list(Object raw, ValueType<?> type, int max, String items, ItemReader item) {
+        if (!(raw instanceof List<?> list)) {
+            throw new InvalidValueException("expected " + type.expected() + ", found " + show(raw));
         }
-    };
+        if (list.size() > max) {
+            throw new InvalidValueException("lists " + list.size() + " " + items + "; at most " + max + " are allowed");
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(item.read(i, list.get(i)));
+        }
+        return List.copyOf(out);
+    }
 
     /**
      * A value written as text and read by {@code parser} (whose IllegalArgumentException says what is wrong).

@@ -15,9 +15,11 @@ import java.util.Set;
  * @param previousVersion  the cached rollback target, or null
  * @param quarantined      versions not to install automatically
  * @param feed             what the feed says, verified; null when it was not consulted (offline, or not needed)
+ * @param advisories       every advisory the feed publishes, read without the channel (a converge, a pin);
+ *                         null when not read apart from {@code feed}
  */
 public record ActualState(Settings settings, SchedulerState scheduler, Version installedVersion, Binary binary,
-        Version previousVersion, Set<Version> quarantined, FeedFacts feed) {
+        Version previousVersion, Set<Version> quarantined, FeedFacts feed, List<Advisory> advisories) {
     public enum SchedulerState { ABSENT, CURRENT, STALE }
 
     /** What the binary at install_path is, as far as the tool knows. */
@@ -35,7 +37,8 @@ public record ActualState(Settings settings, SchedulerState scheduler, Version i
      *
      * @param headHasArtifact whether that release has an artifact for this machine's platform
      * @param platform        this machine's platform, for messages
-     * @param advisories      the advisories published with that release
+     * @param advisories      every advisory the feed publishes: of every release in its signed index, or (a feed
+     *                        without index) of that release
      */
     public record FeedFacts(Version channelHead, boolean headHasArtifact, String platform, List<Advisory> advisories) {
         public FeedFacts {
@@ -45,6 +48,12 @@ public record ActualState(Settings settings, SchedulerState scheduler, Version i
 
     public ActualState {
         quarantined = Set.copyOf(quarantined);
+        advisories = advisories == null ? null : List.copyOf(advisories);
+    }
+
+    public ActualState(Settings settings, SchedulerState scheduler, Version installedVersion, Binary binary,
+            Version previousVersion, Set<Version> quarantined, FeedFacts feed) {
+        this(settings, scheduler, installedVersion, binary, previousVersion, quarantined, feed, null);
     }
 
     /** The machine without feed knowledge, no cached previous version and nothing quarantined. */
@@ -54,10 +63,18 @@ public record ActualState(Settings settings, SchedulerState scheduler, Version i
     }
 
     public ActualState withFeed(FeedFacts facts) {
-        return new ActualState(settings, scheduler, installedVersion, binary, previousVersion, quarantined, facts);
+        return new ActualState(settings, scheduler, installedVersion, binary, previousVersion, quarantined, facts,
+                advisories);
+    }
+
+    /** With the feed's advisories read apart from the channel (null: not read). */
+    public ActualState withAdvisories(List<Advisory> published) {
+        return new ActualState(settings, scheduler, installedVersion, binary, previousVersion, quarantined, feed,
+                published);
     }
 
     public ActualState withBinary(Binary b) {
-        return new ActualState(settings, scheduler, installedVersion, b, previousVersion, quarantined, feed);
+        return new ActualState(settings, scheduler, installedVersion, b, previousVersion, quarantined, feed,
+                advisories);
     }
 }

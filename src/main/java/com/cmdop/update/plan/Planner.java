@@ -159,15 +159,15 @@ public final class Planner {
     }
 
     /**
-     * The advisories of the channel's release that affect the version this machine runs, pinned or not (a
-     * pin does not make a vulnerable version safe); every one when the installed version is not known.
+     * The advisories the feed publishes that affect the version this machine runs, pinned or not (a pin does
+     * not make a vulnerable version safe), however far the channel moved past it when the feed has a release
+     * index; every one when the installed version is not known.
      */
     private static List<Advisory> advisories(ActualState actual) {
-        if (actual.feed() == null) {
-            return List.of();
-        }
+        List<Advisory> published = actual.advisories() != null ? actual.advisories()
+                : actual.feed() != null ? actual.feed().advisories() : List.of();
         Version installed = actual.installedVersion();
-        return actual.feed().advisories().stream().filter(a -> a.affects(installed)).toList();
+        return published.stream().filter(a -> a.affects(installed)).toList();
     }
 
     private static void addVersionChange(Version from, Version to, List<Drift> drift, List<Action> actions,

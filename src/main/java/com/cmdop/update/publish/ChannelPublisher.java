@@ -21,7 +21,7 @@ import java.util.Optional;
 
 /**
  * {@code release promote} and {@code release resign}: writes {@code channels/<channel>.json} and its
- * signature. Every write takes the previous sequence from the existing manifest (verified with the
+ * signature, after bringing the release index up to date ({@link IndexPublisher}; resign renews it). Every write takes the previous sequence from the existing manifest (verified with the
  * publisher's key) and adds one, so machines that saw the old manifest accept the new one and refuse a
  * replay of the old; {@code expires} is {@code now + expiry}.
  */
@@ -35,6 +35,16 @@ public final class ChannelPublisher {
     /** What happened to one channel. {@code previous} is null for a channel's first manifest. */
     public record ChannelUpdate(Channel channel, boolean changed, ChannelManifest manifest, ChannelManifest previous,
             List<String> files, List<String> warnings) {
+
+        /** The same update, with files written before it (the release index) listed first. */
+        ChannelUpdate withFilesBefore(List<String> earlier) {
+            if (earlier.isEmpty()) {
+                return this;
+            }
+            List<String> all = new ArrayList<>(earlier);
+            all.addAll(files);
+            return new ChannelUpdate(channel, changed || !earlier.isEmpty(), manifest, previous, all, warnings);
+        }
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -58,7 +68,9 @@ public final class ChannelPublisher {
         Feed feed = new Feed(feedDir);
         feed.requireExists();
         try (RunLock lock = feed.lock(lockWait)) {
-            return promoteLocked(feed, key, version, channel, expiry, now);
+            feed.readRelease(version, key).orElseThrow(() -> Feed.versionNotFound(feed, version));
+            List<String> index = IndexPublisher.update(feed, key, expiry, now, false);
+            return promoteLocked(feed, key, version, channel, expiry, now).withFilesBefore(index);
         }
     }
 
@@ -130,9 +142,11 @@ public final class ChannelPublisher {
                 olds.add(old);
             }
             List<ChannelUpdate> updates = new ArrayList<>();
+            List<String> index = IndexPublisher.update(feed, key, expiry, now, true);
             for (ChannelManifest old : olds) {
                 ChannelManifest next = next(old.channel(), old, old.version(), old.releaseSha256(), expiry, now);
-                updates.add(new ChannelUpdate(old.channel(), true, next, old, write(feed, key, next, now), List.of()));
+                updates.add(new ChannelUpdate(old.channel(), true, next, old, write(feed, key, next, now), List.of())
+                        .withFilesBefore(updates.isEmpty() ? index : List.of()));
             }
             return updates;
         }
@@ -154,14 +168,10 @@ public final class ChannelPublisher {
                 published.plus(expiry), version, releaseSha256);
     }
 
-    /** The manifest and its signature, renamed one right after the other. */
+    /** The manifest and its signature, renamed one right after the other (the signature first). */
     private static List<String> write(Feed feed, SigningKey key, ChannelManifest manifest, Instant now) {
-        String path = FeedLayout.channel(manifest.channel());
         byte[] bytes = manifest.toBytes();
-        byte[] sig = key.sign(bytes, manifest.channel().id() + ".json", now);
-        FeedFiles.writeTogether(List.of(
-                new FeedFiles.Content(feed.file(path), bytes, FeedFiles.PUBLIC_FILE),
-                new FeedFiles.Content(feed.file(FeedLayout.signatureOf(path)), sig, FeedFiles.PUBLIC_FILE)));
-        return List.of(path, FeedLayout.signatureOf(path));
+        return feed.writeSigned(FeedLayout.channel(manifest.channel()), bytes,
+                key.sign(bytes, manifest.channel().id() + ".json", now));
     }
 }

@@ -10,6 +10,8 @@ import com.cmdop.update.model.Version;
 import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
+import com.cmdop.update.release.feed.FeedLimits;
+import com.cmdop.update.release.manifest.ReleaseIndex;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.release.manifest.Sha256Sums;
 import com.cmdop.update.model.Channel;
@@ -85,20 +87,21 @@ public final class Feed {
 
     /**
      * The published release {@code version}, or empty when it was never published completely (no
-     * {@code release.json.minisig}, which publish writes last). Present but not verifying: exit 80.
+     * {@code release.json}, which publish renames last, after its signature). Present but not verifying: 80.
      */
     Optional<VerifiedRelease> readRelease(Version version, SigningKey key) {
         String path = FeedLayout.releaseManifest(version);
-        Optional<byte[]> sig = FeedFiles.readIfExists(file(FeedLayout.signatureOf(path)),
-                MinisignSignature.MAX_FILE_BYTES, "signature");
-        if (sig.isEmpty()) {
-            return Optional.empty();
+        Optional<byte[]> found = FeedFiles.readIfExists(file(path), MAX_RELEASE_JSON_BYTES, "release manifest");
+        if (found.isEmpty()) {
+            return Optional.empty(); // renamed last: without it the release is incomplete, whatever else is there
         }
-        byte[] bytes = FeedFiles.readIfExists(file(path), MAX_RELEASE_JSON_BYTES, "release manifest")
-                .orElseThrow(() -> new InvalidInputException(ErrorCode.INVALID_INPUT, file(path) + " is missing"
-                        + " although its signature exists; restore it from a backup",
+        byte[] bytes = found.get();
+        byte[] sig = FeedFiles.readIfExists(file(FeedLayout.signatureOf(path)), MinisignSignature.MAX_FILE_BYTES,
+                "signature").orElseThrow(() -> new IntegrityException(ErrorCode.SIGNATURE_INVALID, file(path)
+                        + " has no signature (" + FeedLayout.signatureOf(path) + " is missing, though publish writes it"
+                        + " first): restore both from a backup; nothing was changed",
                         Map.of("path", file(path).toString())));
-        verify(bytes, sig.get(), path, key);
+        verify(bytes, sig, path, key);
         ReleaseManifest manifest = ReleaseManifest.parse(bytes, file(path).toString());
         if (!ManifestJson.PRODUCT.equals(manifest.product()) || !manifest.version().equals(version)) {
             throw wrongTarget(path, "is for " + manifest.product() + " " + manifest.version() + ", not "
@@ -131,6 +134,28 @@ public final class Feed {
         return Optional.of(new VerifiedChannel(channel, bytes.get(), manifest));
     }
 
+    /** The release index, or empty when the feed has none yet (a feed from before the index). */
+    Optional<ReleaseIndex> readIndex(SigningKey key) {
+        String path = FeedLayout.INDEX;
+        Optional<byte[]> bytes = FeedFiles.readIfExists(file(path), (int) FeedLimits.INDEX_MAX_BYTES, "release index");
+        Optional<byte[]> sig = FeedFiles.readIfExists(file(FeedLayout.signatureOf(path)),
+                MinisignSignature.MAX_FILE_BYTES, "signature");
+        if (bytes.isEmpty()) {
+            return Optional.empty(); // renamed after its signature: a signature alone is an interrupted first write
+        }
+        if (sig.isEmpty()) {
+            throw new InvalidInputException(ErrorCode.INVALID_INPUT, file(FeedLayout.signatureOf(path)) + " is missing"
+                    + " while the index exists; restore it from a backup so that the index's sequence is known",
+                    Map.of("path", file(FeedLayout.signatureOf(path)).toString()));
+        }
+        verify(bytes.get(), sig.get(), path, key);
+        ReleaseIndex index = ReleaseIndex.parse(bytes.get(), file(path).toString());
+        if (!ManifestJson.PRODUCT.equals(index.product())) {
+            throw wrongTarget(path, "is for " + index.product() + ", not " + ManifestJson.PRODUCT);
+        }
+        return Optional.of(index);
+    }
+
     /** The channels that have a manifest, in {@link Channel} order. */
     List<Channel> existingChannels() {
         List<Channel> out = new ArrayList<>();
@@ -144,7 +169,7 @@ public final class Feed {
         return out;
     }
 
-    /** The versions with a complete release (release.json.minisig present), sorted by precedence. */
+    /** The versions with a complete release (release.json present), sorted by precedence. */
     List<Version> publishedVersions() {
         Path releases = root.resolve("releases");
         List<Version> out = new ArrayList<>();
@@ -154,7 +179,7 @@ public final class Feed {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(releases)) {
             for (Path d : dirs) {
                 String name = d.getFileName().toString();
-                if (Version.isValid(name) && Files.isRegularFile(d.resolve(FeedLayout.RELEASE_JSON + FeedLayout.SIG))) {
+                if (Version.isValid(name) && Files.isRegularFile(d.resolve(FeedLayout.RELEASE_JSON))) {
                     out.add(Version.parse(name));
                 }
             }
@@ -214,6 +239,20 @@ public final class Feed {
         verify(sums, sumsSig, sumsPath, key);
     }
 
+    /**
+     * Writes a signed feed file and its signature: the signature is renamed first, then the file (issue #9). A
+     * reader that meets the moment between the two, or a publish stopped there, sees a file that is not there
+     * yet (a new release: "not found", 65) rather than a file without signature (80, "tampering"); a file that
+     * is replaced (a channel) is mismatched for that moment either way. Returns the paths in the order renamed.
+     */
+    List<String> writeSigned(String path, byte[] bytes, byte[] signature) {
+        String sigPath = FeedLayout.signatureOf(path);
+        FeedFiles.writeTogether(List.of(
+                new FeedFiles.Content(file(sigPath), signature, FeedFiles.PUBLIC_FILE),
+                new FeedFiles.Content(file(path), bytes, FeedFiles.PUBLIC_FILE)));
+        return List.of(sigPath, path);
+    }
+
     /** Verifies feed file {@code path} against the publisher's key, explaining failures for a publisher. */
     void verify(byte[] data, byte[] sig, String path, SigningKey key) {
         String source = file(path).toString();
@@ -241,7 +280,7 @@ public final class Feed {
         List<String> versions = feed.publishedVersions().stream().map(Version::toString).toList();
         String dir = feed.file(FeedLayout.releaseDir(version)).toString();
         String state = Files.isDirectory(feed.file(FeedLayout.releaseDir(version)))
-                ? dir + " is incomplete (no release.json.minisig): re-run release publish for it"
+                ? dir + " is incomplete (no release.json): re-run release publish for it"
                 : "there is no " + dir + ": publish it first with release publish";
         return new UpdateException(ErrorCode.VERSION_NOT_FOUND, "version " + version + " is not published in "
                 + feed.root() + "; " + state + (versions.isEmpty() ? "" : " (published: " + String.join(", ", versions)

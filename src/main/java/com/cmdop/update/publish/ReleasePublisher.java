@@ -36,11 +36,12 @@ import java.util.Set;
  * points a channel at it.
  *
  * <p>Order, so that a reader never sees a channel pointing at a half-written release: the artifacts,
- * then SHA256SUMS and its signature, then release.json and its signature (renamed last: its presence
- * marks a complete release), then the channel manifest and its signature. Every file is written
- * atomically (temp file, fsync, rename, directory fsync).
+ * then SHA256SUMS and its signature, then release.json and its signature, then the release index
+ * ({@link IndexPublisher}), then the channel manifest and its signature. Each signature is renamed before
+ * the file it signs, so release.json, renamed last, marks a complete release and is never seen unsigned.
+ * Every file is written atomically (temp file, fsync, rename, directory fsync).
  *
- * <p>A published version is immutable: when release.json.minisig exists, the release is read back
+ * <p>A published version is immutable: when release.json exists, the release is read back
  * (verified with the publisher's key) and compared with the request. Different artifacts, advisories
  * or notes are refused; the same ones make the run idempotent: nothing is rewritten except files that
  * went missing or were damaged (an artifact, SHA256SUMS or its signature), which are restored from the
@@ -120,6 +121,7 @@ public final class ReleasePublisher {
             } else {
                 release = writeRelease(feed, key, request, planned, advisories, sumsBytes, now, files);
             }
+            files.addAll(IndexPublisher.update(feed, key, request.expiry(), now, false));
             ChannelPublisher.ChannelUpdate channel = null;
             if (request.channel() != null) {
                 channel = new ChannelPublisher(lockWait).promoteLocked(feed, key, request.version(), request.channel(),
@@ -196,25 +198,15 @@ public final class ReleasePublisher {
         for (Planned p : planned) {
             copyArtifact(feed, v, p, files);
         }
-        String sumsPath = FeedLayout.sha256sums(v);
-        FeedFiles.writeTogether(List.of(
-                new FeedFiles.Content(feed.file(sumsPath), sumsBytes, FeedFiles.PUBLIC_FILE),
-                new FeedFiles.Content(feed.file(FeedLayout.signatureOf(sumsPath)),
-                        key.sign(sumsBytes, FeedLayout.SHA256SUMS, now), FeedFiles.PUBLIC_FILE)));
-        files.add(sumsPath);
-        files.add(FeedLayout.signatureOf(sumsPath));
+        files.addAll(feed.writeSigned(FeedLayout.sha256sums(v), sumsBytes, key.sign(sumsBytes, FeedLayout.SHA256SUMS,
+                now)));
 
         ReleaseManifest manifest = new ReleaseManifest(ManifestJson.SCHEMA, ManifestJson.PRODUCT, v,
                 now.truncatedTo(ChronoUnit.SECONDS), planned.stream().map(Planned::artifact).toList(),
                 Sha256.hex(sumsBytes), advisories, request.notes());
         byte[] bytes = manifest.toBytes();
-        String path = FeedLayout.releaseManifest(v);
-        FeedFiles.writeTogether(List.of(
-                new FeedFiles.Content(feed.file(path), bytes, FeedFiles.PUBLIC_FILE),
-                new FeedFiles.Content(feed.file(FeedLayout.signatureOf(path)),
-                        key.sign(bytes, FeedLayout.RELEASE_JSON, now), FeedFiles.PUBLIC_FILE)));
-        files.add(path);
-        files.add(FeedLayout.signatureOf(path));
+        files.addAll(feed.writeSigned(FeedLayout.releaseManifest(v), bytes, key.sign(bytes, FeedLayout.RELEASE_JSON,
+                now)));
         return new Feed.VerifiedRelease(v, bytes, Sha256.hex(bytes), manifest);
     }
 

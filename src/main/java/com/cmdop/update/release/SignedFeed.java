@@ -17,6 +17,7 @@ import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.model.Platform;
+import com.cmdop.update.release.manifest.ReleaseIndex;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.model.Channel;
 import com.cmdop.update.trust.MinisignSignature;
@@ -84,13 +85,7 @@ public final class SignedFeed {
                         + m.channel() + ", not cmdop " + channel + ": the feed serves the wrong file; nothing was "
                         + "changed", details);
             }
-            sequences.check(signed.signature.keyId(), channel.id(), m.sequence(), sha, path);
-            if (!now.isBefore(m.expires())) {
-                throw new UpdateException(ErrorCode.MANIFEST_EXPIRED, path + " expired at " + m.expires()
-                        + " (now " + now + "): possible freeze attack, or the publisher has not re-signed the feed "
-                        + "('cmdop-update release resign'); nothing was changed. Retry later", details);
-            }
-            sequences.record(signed.signature.keyId(), channel.id(), m.sequence(), sha);
+            requireFresh(signed, channel.id(), m.sequence(), m.expires(), sha, details);
             pendingCache.add(signed);
             return new VerifiedChannel(m, signed.signature.keyId(), sha, signed.fromCache);
         });
@@ -124,6 +119,63 @@ public final class SignedFeed {
             }
             return new VerifiedRelease(m, signed.signature.keyId(), sha);
         });
+    }
+
+    /** The release index that passed every check, with the key that signed it. */
+    public record VerifiedIndex(ReleaseIndex index, String keyId, String sha256) {}
+
+    /** The name under which the index's sequence is remembered per key, beside the channels'. */
+    static final String INDEX_SEQUENCE = "releases/index";
+
+    /**
+     * The signed release index (SPEC section 11), or empty when the feed has none (a feed from before it: the
+     * callers fall back to the channel's release). Checked like a channel manifest: signature before parsing,
+     * product, a sequence that never goes back per key (ROLLBACK_ATTACK, EQUIVOCATION), expiry (69), a size cap.
+     */
+    public Optional<VerifiedIndex> index() {
+        String path = FeedLayout.INDEX;
+        return guarded("check", null, () -> {
+            Signed signed;
+            try {
+                signed = fetchSigned(path, true, FeedLimits.INDEX_MAX_BYTES);
+            } catch (UpdateException e) {
+                if (e.code() == ErrorCode.FEED_UNAVAILABLE && Boolean.TRUE.equals(e.details().get(FeedClient.NOT_FOUND))) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            ReleaseIndex m = parse(() -> ReleaseIndex.parse(signed.bytes, path));
+            String sha = Sha256.hex(signed.bytes);
+            Map<String, Object> details = details(path, signed.signature.keyId(), sha);
+            if (!ManifestJson.PRODUCT.equals(m.product())) {
+                throw new IntegrityException(ErrorCode.WRONG_TARGET, path + " is an index of " + m.product()
+                        + ", not cmdop: the feed serves the wrong file; nothing was changed", details);
+            }
+            for (ReleaseIndex.Entry e : m.releases()) {
+                for (ReleaseManifest.Artifact a : e.artifacts()) {
+                    requireBareName(a.file(), path, details);
+                }
+            }
+            requireFresh(signed, INDEX_SEQUENCE, m.sequence(), m.expires(), sha, details);
+            pendingCache.add(signed);
+            return Optional.of(new VerifiedIndex(m, signed.signature.keyId(), sha));
+        });
+    }
+
+    /**
+     * The anti-rollback and freeze rules of a sequenced manifest (a channel, the index): its sequence must not go
+     * back for its key and name, and it must not have expired; then the sequence counts as seen (persisted by
+     * {@link #commit()}).
+     */
+    private void requireFresh(Signed signed, String name, long sequence, Instant expires, String sha,
+            Map<String, Object> details) {
+        sequences.check(signed.signature.keyId(), name, sequence, sha, signed.path);
+        if (!now.isBefore(expires)) {
+            throw new UpdateException(ErrorCode.MANIFEST_EXPIRED, signed.path + " expired at " + expires
+                    + " (now " + now + "): possible freeze attack, or the publisher has not re-signed the feed "
+                    + "('cmdop-update release resign'); nothing was changed. Retry later", details);
+        }
+        sequences.record(signed.signature.keyId(), name, sequence, sha);
     }
 
     /** The artifact for {@code platform}, or NO_ARTIFACT_FOR_PLATFORM (65). */
@@ -215,13 +267,17 @@ public final class SignedFeed {
     }
 
     private Signed fetchSigned(String path, boolean conditional) {
+        return fetchSigned(path, conditional, FeedLimits.MANIFEST_MAX_BYTES);
+    }
+
+    private Signed fetchSigned(String path, boolean conditional, long cap) {
         String sigPath = FeedLayout.signatureOf(path);
         Optional<ValidatorCache.Entry> cachedManifest = conditional && cache != null
                 ? cache.read(location(), path) : Optional.empty();
         Optional<ValidatorCache.Entry> cachedSig = conditional && cache != null
                 ? cache.read(location(), sigPath) : Optional.empty();
         if (cachedManifest.isPresent() && cachedSig.isPresent()) {
-            FetchResult m = client.fetch(path, FeedLimits.MANIFEST_MAX_BYTES, cachedManifest.get().validators());
+            FetchResult m = client.fetch(path, cap, cachedManifest.get().validators());
             FetchResult s = fetchSignature(sigPath, cachedSig.get().validators());
             if (m.isNotModified() && s.isNotModified()) {
                 byte[] bytes = cachedManifest.get().bytes();
@@ -234,7 +290,7 @@ public final class SignedFeed {
             }
             // one changed and the other did not (a publication in progress): fetch both afresh
         }
-        FetchResult m = client.fetch(path, FeedLimits.MANIFEST_MAX_BYTES, Validators.NONE);
+        FetchResult m = client.fetch(path, cap, Validators.NONE);
         FetchResult s = fetchSignature(sigPath, Validators.NONE);
         return new Signed(path, m.bytes(), m, s.bytes(), s, verify(m.bytes(), s.bytes(), path), false);
     }

@@ -36,8 +36,13 @@ public final class ServiceRestarter {
         RestartResult run(List<String> argv, Map<String, String> env, Path outputFile, Duration timeout);
     }
 
-    /** The real runner: a child process, as described above. */
-    public static final Runner PROCESS = ServiceRestarter::runProcess;
+    /** The real runner of {@code service.restart}: a child process, as described above. */
+    public static final Runner PROCESS = process("service.restart");
+
+    /** The real runner of a command, whose messages name {@code setting} (update.{@code setting} in config.yaml). */
+    public static Runner process(String setting) {
+        return (argv, env, outputFile, timeout) -> runProcess(setting, argv, env, outputFile, timeout);
+    }
 
     private final List<String> argv;
     private final Map<String, String> env;
@@ -78,8 +83,8 @@ public final class ServiceRestarter {
         return runner.run(argv, withRoot, outputFile, timeout);
     }
 
-    private static RestartResult runProcess(List<String> argv, Map<String, String> env, Path outputFile,
-            Duration timeout) {
+    private static RestartResult runProcess(String setting, List<String> argv, Map<String, String> env,
+            Path outputFile, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -91,28 +96,33 @@ public final class ServiceRestarter {
             freshOutputFile(outputFile);
             p = pb.start();
         } catch (IOException e) {
-            return new RestartResult(false, null, false, "", "cannot run service.restart " + argv + ": "
-                    + e.getMessage() + "; check update.service.restart in config.yaml");
+            return new RestartResult(false, null, false, "", "cannot run " + setting + " " + argv + ": "
+                    + e.getMessage() + "; check update." + setting + " in config.yaml");
         }
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
-                return new RestartResult(false, null, true, tail(outputFile), "service.restart " + argv
-                        + " did not finish within " + timeout.toSeconds() + " s and was killed");
+                return new RestartResult(false, null, true, tail(outputFile), setting + " " + argv
+                        + " did not finish within " + seconds(timeout) + " s and was killed");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-            return new RestartResult(false, null, false, tail(outputFile), "interrupted while running service.restart");
+            return new RestartResult(false, null, false, tail(outputFile), "interrupted while running " + setting);
         }
         int exit = p.exitValue();
         String out = tail(outputFile);
         if (exit != 0) {
-            return new RestartResult(false, exit, false, out, "service.restart " + argv + " exited " + exit);
+            return new RestartResult(false, exit, false, out, setting + " " + argv + " exited " + exit);
         }
         return new RestartResult(true, 0, false, out, null);
+    }
+
+    /** Whole seconds as {@code 60}, a fraction (a probe bounded by the time left) as {@code 0.25}. */
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0);
     }
 
     /**

@@ -60,7 +60,8 @@ public record MachinePaths(Path root, Path config, String home, Layout layout) {
         return resolve(s.auditFile());
     }
 
+    /** The heartbeat file, or null when {@code service.heartbeat_file: none} turns it off. */
     public Path heartbeatFile(Settings s) {
-        return resolve(s.service().heartbeatFile());
+        return s.service().heartbeatFileOff() ? null : resolve(s.service().heartbeatFile());
     }
 }

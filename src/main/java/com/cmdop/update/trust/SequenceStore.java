@@ -15,7 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The highest channel-manifest sequence seen, per signing key and channel, with the SHA-256 of the
+ * The highest channel-manifest sequence seen, per signing key and channel (and of the release index, under
+ * the name {@code releases/index}), with the SHA-256 of the
  * bytes seen at that sequence ({@code <data_dir>/trust.json}). A lower sequence is a replay
  * ({@code ROLLBACK_ATTACK}); the same sequence with other bytes means the publisher signed two
  * different manifests for one publication ({@code EQUIVOCATION}). Records only ever grow: a save
@@ -52,14 +53,15 @@ public final class SequenceStore {
         }
         Map<String, Object> details = Map.of("source", source, "key_id", keyId, "channel", channel,
                 "sequence", sequence, "highest_seen", last.sequence());
+        String what = channel.contains("/") ? channel : "channel " + channel; // releases/index, or a channel
         if (sequence < last.sequence()) {
-            throw new IntegrityException(ErrorCode.ROLLBACK_ATTACK, source + ": channel " + channel + " sequence "
+            throw new IntegrityException(ErrorCode.ROLLBACK_ATTACK, source + ": " + what + " sequence "
                     + sequence + " is lower than " + last.sequence() + ", already seen from key " + keyId
                     + ": an old manifest is being replayed; nothing was changed. Check the feed and its mirrors",
                     details);
         }
         if (sequence == last.sequence() && !last.sha256().equals(sha256)) {
-            throw new IntegrityException(ErrorCode.EQUIVOCATION, source + ": channel " + channel + " sequence "
+            throw new IntegrityException(ErrorCode.EQUIVOCATION, source + ": " + what + " sequence "
                     + sequence + " was seen before with different content, both signed by key " + keyId
                     + ": the publisher's key may be compromised; nothing was changed", details);
         }

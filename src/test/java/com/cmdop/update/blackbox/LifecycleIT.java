@@ -53,7 +53,7 @@ class LifecycleIT {
                 + "    heartbeat_timeout: " + heartbeatTimeout + "\n");
     }
 
-    private void publish(String version, boolean healthy, String channel) throws Exception {
+    private void publish(String version, boolean healthy, String channel, String... extra) throws Exception {
         Path agent = work.resolve("agent-" + version);
         String script = resource("/install/fake-agent.sh").replace("@VERSION@", version)
                 .replace("@HEARTBEAT@", healthy ? version : "");
@@ -65,6 +65,7 @@ class LifecycleIT {
             args.add("--channel");
             args.add(channel);
         }
+        args.addAll(List.of(extra));
         ok(run(args.toArray(String[]::new)));
     }
 
@@ -151,6 +152,74 @@ class LifecycleIT {
         JsonNode again = ok(onMachine()).json();
         assertThat(again.get("changed").asBoolean()).isFalse();
         assertThat(again.get("warnings").toString()).contains("quarantined");
+    }
+
+    @Test
+    void aFirstInstallThatFailsItsHealthCheckKeepsTheBinaryExits81AndSaysSo() throws Exception {
+        // issue #10.4: an agent that writes no heartbeat file; the first install used to remove the binary again
+        publish("v1.3.0", false, "stable");
+        JarProcess.Result r = onMachine();
+        assertThat(r.exit()).as(r.toString()).isEqualTo(81);
+        JsonNode error = r.json().get("error");
+        assertThat(error.get("code").asText()).isEqualTo("HEALTH_CHECK_FAILED");
+        assertThat(error.get("message").asText()).contains("kept installed").contains("nothing to go back to");
+        assertThat(error.get("details").get("kept_installed").asBoolean()).isTrue();
+        assertThat(agentVersion()).startsWith("cmdop v1.3.0");
+        assertThat(ok(onMachine("status")).json().get("agent").get("installed_version").asText()).isEqualTo("v1.3.0");
+    }
+
+    @Test
+    void aHealthCheckCommandFromADesiredStateJudgesAnAgentThatWritesNoHeartbeat() throws Exception {
+        // the agent never writes the heartbeat file; a probe that fits it (here: "is the binary runnable") does
+        publish("v1.3.0", false, "stable");
+        String state = "service:\n  health_check: [sh, -c, '\"$CMDOP_ROOT/usr/local/bin/cmdop\" --version']\n";
+        Files.writeString(root.resolve("etc/cmdop/config.yaml"), Files.readString(root.resolve("etc/cmdop/config.yaml"))
+                + "    heartbeat_file: none\n");
+        JsonNode r = ok(converge(state)).json();
+        assertThat(r.get("drift").toString()).contains("\"setting\":\"service.health_check\"");
+        assertThat(Files.readString(root.resolve("etc/cmdop/config.yaml"))).contains("health_check:");
+        JsonNode update = ok(onMachine()).json();
+        assertThat(update.get("changed").asBoolean()).isTrue();
+        assertThat(agentVersion()).startsWith("cmdop v1.3.0");
+        assertThat(Files.readString(root.resolve("var/log/cmdop/audit.jsonl"))).contains("\"action\":\"health-check\"");
+        assertThat(ok(converge(state, "--detailed-exitcode")).json().get("drift")).isEmpty();
+    }
+
+    @Test
+    void aPinnedMachineHearsAnAdvisoryFixedInAReleaseTheChannelMovedPast() throws Exception {
+        // issue #10.3, as reported: pinned at v1.2.4; v1.2.5 fixes a critical advisory; stable moves on to v1.3.0
+        ok(converge("pin: v1.2.4\n"));
+        publish("v1.2.5", true, "stable", "--advisory", "CMDOP-2026-1:critical:token leak in the relay");
+        publish("v1.3.0", true, "stable");
+
+        JarProcess.Result check = onMachine("--check", "--detailed-exitcode");
+        assertThat(check.exit()).as(check.toString()).isEqualTo(2);
+        JsonNode a = check.json().get("advisories").get(0);
+        assertThat(a.get("id").asText()).isEqualTo("CMDOP-2026-1");
+        assertThat(a.get("fixed_in").asText()).isEqualTo("v1.2.5");
+        assertThat(a.get("affects_installed").asBoolean()).isTrue();
+        JsonNode converged = ok(converge("pin: v1.2.4\n")).json();
+        assertThat(converged.get("advisories").toString()).contains("CMDOP-2026-1");
+    }
+
+    @Test
+    void verifyFindsAGenuineOlderReleaseSavedAsCmdopOnAWorkstationWithNoConfig() throws Exception {
+        // issue #10.1, as reported: a genuine signed binary that is no channel's head, saved as ./cmdop
+        publish("v1.3.0", true, "stable");
+        Path saved = Files.copy(feed.resolve("releases/v1.2.4/" + Platform.current().artifactFileName("v1.2.4")),
+                work.resolve("cmdop"));
+        Path workstation = Files.createDirectories(work.resolve("workstation"));
+        String pub = Files.readAllLines(work.resolve("keys/cmdop.pub")).get(1);
+
+        JarProcess.Result r = run("--root", workstation.toString(), "--json", "--verify", saved.toString(), "--feed",
+                feed.toString(), "--trusted-key", pub);
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("verified").get("version").asText()).isEqualTo("v1.2.4");
+        assertThat(r.json().get("verified").get("platform").asText()).isEqualTo(platform);
+        try (var files = Files.walk(workstation)) {
+            assertThat(files.count()).as("nothing written on the workstation").isEqualTo(1);
+        }
     }
 
     @Test

@@ -173,10 +173,11 @@ class ReleasePromoteCommandTest {
 
     @Test
     void anIncompleteReleaseCannotBePromoted() throws IOException {
-        Files.delete(f.feedFile("releases/v1.3.0/release.json.minisig"));
+        // publish renames release.json last (after its signature): without it the release is not there yet
+        Files.delete(f.feedFile("releases/v1.3.0/release.json"));
 
         assertFailed(f.promote("v1.3.0", "stable", "--json"), 65, "VERSION_NOT_FOUND",
-                "is incomplete (no release.json.minisig): re-run release publish");
+                "is incomplete (no release.json): re-run release publish");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -54,8 +54,9 @@ class ReleasePublishCommandTest {
         assertThat(j.get("channel").isNull()).isTrue();
         assertThat(texts(j.get("files"))).containsExactly(
                 "releases/v1.2.3/cmdop_v1.2.3_linux_amd64", "releases/v1.2.3/cmdop_v1.2.3_linux_arm64",
-                "releases/v1.2.3/SHA256SUMS", "releases/v1.2.3/SHA256SUMS.minisig",
-                "releases/v1.2.3/release.json", "releases/v1.2.3/release.json.minisig");
+                "releases/v1.2.3/SHA256SUMS.minisig", "releases/v1.2.3/SHA256SUMS",
+                "releases/v1.2.3/release.json.minisig", "releases/v1.2.3/release.json",
+                "releases/index.json.minisig", "releases/index.json");
         byte[] releaseJson = Files.readAllBytes(f.feedFile("releases/v1.2.3/release.json"));
         assertThat(j.get("release_sha256").asText()).isEqualTo(Sha256.hex(releaseJson));
         assertThat(j.get("artifacts").get(0).get("platform").asText()).isEqualTo("linux-amd64");
@@ -75,9 +76,9 @@ class ReleasePublishCommandTest {
         JsonNode j = r.json();
         List<String> files = texts(j.get("files"));
         assertThat(files.subList(files.size() - 2, files.size()))
-                .containsExactly("channels/nightly.json", "channels/nightly.json.minisig");
-        assertThat(files.indexOf("releases/v1.2.3/release.json.minisig"))
-                .isLessThan(files.indexOf("channels/nightly.json"));
+                .containsExactly("channels/nightly.json.minisig", "channels/nightly.json");
+        assertThat(files.indexOf("releases/v1.2.3/release.json"))
+                .isLessThan(files.indexOf("releases/index.json")).isLessThan(files.indexOf("channels/nightly.json"));
         JsonNode c = j.get("channel");
         assertThat(c.get("name").asText()).isEqualTo("nightly");
         assertThat(c.get("sequence").asLong()).isEqualTo(1);
@@ -165,12 +166,12 @@ class ReleasePublishCommandTest {
     @Test
     void anInterruptedPublishIsCompletedByRunningItAgain() throws IOException {
         f.publishOk("v1.2.3");
-        // as if the run had stopped before its last rename: no release.json.minisig, the completion marker
-        Files.delete(f.feedFile("releases/v1.2.3/release.json.minisig"));
+        // as if the run had stopped before its last rename: no release.json, the completion marker
+        Files.delete(f.feedFile("releases/v1.2.3/release.json"));
 
         Cli.Result r = f.advance(Duration.ofMinutes(5)).publishOk("v1.2.3", "--json");
 
-        assertThat(texts(r.json().get("files"))).contains("releases/v1.2.3/release.json.minisig")
+        assertThat(texts(r.json().get("files"))).contains("releases/v1.2.3/release.json")
                 .doesNotContain("releases/v1.2.3/cmdop_v1.2.3_linux_amd64");
         assertThat(f.release("v1.2.3").published()).isEqualTo(f.now());
     }

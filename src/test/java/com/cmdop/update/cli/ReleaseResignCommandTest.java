@@ -51,7 +51,8 @@ class ReleaseResignCommandTest {
         JsonNode j = r.json();
         assertThat(j.get("command").asText()).isEqualTo("release resign");
         assertThat(j.get("channels")).extracting(c -> c.get("name").asText()).containsExactly("stable", "beta");
-        assertThat(j.get("files")).hasSize(4);
+        assertThat(j.get("files")).as("the two channels and the renewed release index").hasSize(6);
+        assertThat(j.get("files").toString()).contains("releases/index.json");
         for (ChannelManifest before : new ChannelManifest[] {stableBefore, betaBefore}) {
             ChannelManifest after = f.channel(before.channel().id());
             assertThat(after.sequence()).isEqualTo(before.sequence() + 1);

@@ -39,6 +39,7 @@ final class FakeMachine {
         try {
             copyScript("restart.sh");
             copyScript("restart-fails.sh");
+            copyScript("health.sh");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -47,10 +48,20 @@ final class FakeMachine {
 
     /** Writes config.yaml with the given restart script (null: {@code restart: []}) and heartbeat timeout. */
     FakeMachine config(String restartScript, String heartbeatTimeout) {
+        return config(restartScript, heartbeatTimeout, "");
+    }
+
+    /** As above, with more lines under {@code service:} ({@code "    heartbeat_file: none\n"}). */
+    FakeMachine config(String restartScript, String heartbeatTimeout, String moreServiceLines) {
         String restart = restartScript == null ? "[]" : "[\"" + work.resolve(restartScript) + "\"]";
         write(root.resolve("etc/cmdop/config.yaml"), ("update:\n  channel: stable\n  service:\n    restart: " + restart
-                + "\n    heartbeat_timeout: " + heartbeatTimeout + "\n").getBytes(StandardCharsets.UTF_8));
+                + "\n    heartbeat_timeout: " + heartbeatTimeout + "\n" + moreServiceLines).getBytes(StandardCharsets.UTF_8));
         return this;
+    }
+
+    /** The fake health check ({@code health.sh}) as a {@code service.health_check} line. */
+    String healthCheckLine() {
+        return "    health_check: [\"" + work.resolve("health.sh") + "\"]\n";
     }
 
     Path installPath() {

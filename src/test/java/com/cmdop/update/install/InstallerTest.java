@@ -240,15 +240,75 @@ class InstallerTest {
     }
 
     @Test
-    void aFailedFirstInstallRemovesTheBinaryAgain() {
+    void aFailedFirstInstallKeepsTheBinaryItInstalledAndSaysSo() {
+        // issue #10.4: removing it left the machine with no agent at all
         UpdateException e = catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4", "")));
 
         assertThat(e.code()).isEqualTo(ErrorCode.HEALTH_CHECK_FAILED);
-        assertThat(e.getMessage()).contains("removed again");
-        assertThat(m.installPath()).doesNotExist();
-        assertThat(m.state().has("installed_sha256")).isFalse();
-        assertThat(m.leftovers()).isEmpty();
+        assertThat(e.exitCode()).isEqualTo(81);
+        assertThat(e.getMessage()).contains("v1.2.4 failed its health check")
+                .contains("kept installed: there was no agent binary before it, so there is nothing to go back to");
+        assertThat(e.details()).containsEntry("kept_installed", true).containsEntry("rolled_back_to", null)
+                .containsEntry("quarantined", false);
+        m.assertConsistent("v1.2.4");
+        assertThat(m.quarantined()).as("the installed version is not quarantined").isEmpty();
+    }
+
+    @Test
+    void withTheHeartbeatFileOffTheHealthCheckCommandAloneJudgesTheNewVersion() {
+        // an agent that writes no heartbeat file (or a stale, lying one) is judged by its probe only
+        m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
+        m.config("restart.sh", "3s", "    heartbeat_file: none\n" + m.healthCheckLine());
+
+        InstallResult r = install(FakeMachine.artifact("v1.2.4", "v1.2.3"));
+
+        assertThat(r.to()).isEqualTo("v1.2.4");
+        assertThat(r.warnings()).isEmpty();
+        m.assertConsistent("v1.2.4");
+        assertThat(m.auditActions()).containsSubsequence("restart:applied", "health-check:ok", "install:applied")
+                .doesNotContain("heartbeat:ok", "heartbeat:failed");
+    }
+
+    @Test
+    void aHealthCheckCommandThatNeverPassesRollsBackWith81AndShowsItsOutput() {
+        m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
+        m.config("restart.sh", "2s", "    heartbeat_file: none\n" + m.healthCheckLine());
+
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4", "")));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.HEALTH_CHECK_FAILED);
+        assertThat(e.getMessage()).contains("v1.2.4 failed its health check: service.health_check did not pass")
+                .contains("exited 3").contains("inactive").contains("rolled back to v1.2.3");
+        assertThat(e.details()).containsEntry("health_check_exit", 3).containsEntry("heartbeat_file", null)
+                .containsEntry("rolled_back_to", "v1.2.3").containsEntry("previous_confirmed", true);
+        assertThat((String) e.details().get("health_check_output")).contains("inactive");
+        m.assertConsistent("v1.2.3");
         assertThat(m.quarantined()).containsExactly("v1.2.4");
+    }
+
+    @Test
+    void withBothTheHeartbeatAndTheCommandBothMustPass() {
+        m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
+        m.config("restart.sh", "2s", "    health_check: [sh, -c, 'echo probe refused; exit 7']\n");
+
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> install(FakeMachine.artifact("v1.2.4")));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.HEALTH_CHECK_FAILED);
+        assertThat(e.details()).containsEntry("heartbeat_status", "ok").containsEntry("health_check_exit", 7);
+        assertThat(e.getMessage()).contains("probe refused");
+        m.assertConsistent("v1.2.3");
+    }
+
+    @Test
+    void withNeitherCheckTheRestartsExitIsTakenAsHealthyWithAWarning() {
+        m.handInstall(FakeMachine.agent("v1.2.3")).bootAgent();
+        m.config("restart.sh", "1s", "    heartbeat_file: none\n");
+
+        InstallResult r = install(FakeMachine.artifact("v1.2.4", ""));
+
+        m.assertConsistent("v1.2.4");
+        assertThat(r.warnings()).singleElement().asString().contains("no health check")
+                .contains("service.heartbeat_file is none").contains("service.health_check is []");
     }
 
     @Test

@@ -89,6 +89,9 @@ class PlannerTest {
                         actual(DEFAULTS, SchedulerState.ABSENT, null), List.of("feed"), List.of("set-feed")),
                 Arguments.of("hold", desired(Setting.HOLD, true), actual(DEFAULTS, SchedulerState.ABSENT, V123),
                         List.of("hold"), List.of("set-hold")),
+                Arguments.of("a health check", desired(Setting.HEALTH_CHECK, List.of("systemctl", "is-active", "cmdop")),
+                        actual(DEFAULTS, SchedulerState.ABSENT, null), List.of("service.health_check"),
+                        List.of("set-service-health-check")),
                 Arguments.of("trusted keys are a set", desired(Setting.TRUSTED_KEYS, List.of("b", "a")),
                         actual(DEFAULTS.with(Setting.TRUSTED_KEYS, List.of("a", "b")), SchedulerState.ABSENT, null),
                         List.of(), List.of()));

@@ -130,7 +130,7 @@ class FeedRoundTripTest {
             List<String> names = files.filter(Files::isRegularFile).map(p -> f.feed.relativize(p).toString()).sorted()
                     .toList();
             assertThat(names).containsExactly(Feed.LOCK_FILE, "channels/nightly.json", "channels/nightly.json.minisig",
-                    "releases/v1.0.0/SHA256SUMS", "releases/v1.0.0/SHA256SUMS.minisig",
+                    "releases/index.json", "releases/index.json.minisig", "releases/v1.0.0/SHA256SUMS", "releases/v1.0.0/SHA256SUMS.minisig",
                     "releases/v1.0.0/cmdop_v1.0.0_linux_amd64", "releases/v1.0.0/cmdop_v1.0.0_linux_arm64",
                     "releases/v1.0.0/release.json", "releases/v1.0.0/release.json.minisig");
         }

@@ -47,7 +47,8 @@ class PublisherEncryptedKeyIT {
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.json().get("changed").asBoolean()).isTrue();
-        assertThat(Minisign.verifyEverySignature(feed, dir.resolve("enc.pub"))).isEqualTo(3);
+        assertThat(Minisign.verifyEverySignature(feed, dir.resolve("enc.pub"))).as("release.json, SHA256SUMS, the"
+                + " channel and the release index").isEqualTo(4);
 
         Map<String, String> before = Trees.snapshot(feed);
         JarProcess.Result wrong = JarProcess.run("", env("wrong"), "release", "promote", "--feed", feed.toString(),
@@ -78,7 +79,8 @@ class PublisherEncryptedKeyIT {
                 "--key", keys.resolve("cmdop.key").toString(), "--version", "v1.0.0", "--artifact",
                 "linux-amd64=" + artifact());
         assertThat(publish.exit()).as(publish.toString()).isZero();
-        assertThat(Minisign.verifyEverySignature(feed, keys.resolve("cmdop.pub"))).isEqualTo(2);
+        assertThat(Minisign.verifyEverySignature(feed, keys.resolve("cmdop.pub"))).as("release.json, SHA256SUMS and"
+                + " the release index").isEqualTo(3);
     }
 
     @Test

@@ -40,8 +40,8 @@ class PublisherMinisignInteropTest {
 
         int verified = Minisign.verifyEverySignature(f.feed, f.pubFile);
 
-        // 2 releases x (release.json, SHA256SUMS) + 3 channels
-        assertThat(verified).isEqualTo(7);
+        // 2 releases x (release.json, SHA256SUMS) + 3 channels + the release index
+        assertThat(verified).isEqualTo(8);
     }
 
     @Test
@@ -76,7 +76,8 @@ class PublisherMinisignInteropTest {
         assertThat(resign.exit()).as(resign.toString()).isZero();
         assertThat(publish.json().get("key_id").asText())
                 .isEqualTo(MinisignPublicKey.read(dir.resolve("x.pub")).keyId());
-        assertThat(Minisign.verifyEverySignature(f.feed, dir.resolve("x.pub"))).isEqualTo(4);
+        assertThat(Minisign.verifyEverySignature(f.feed, dir.resolve("x.pub"))).as("release.json, SHA256SUMS, two"
+                + " channels and the release index").isEqualTo(5);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.cmdop.update.release.manifest.ChannelManifest;
 import com.cmdop.update.release.manifest.FeedLayout;
 import com.cmdop.update.release.manifest.ManifestJson;
 import com.cmdop.update.model.Platform;
+import com.cmdop.update.release.manifest.ReleaseIndex;
 import com.cmdop.update.release.manifest.ReleaseManifest;
 import com.cmdop.update.model.Channel;
 import com.cmdop.update.trust.MinisignSecretKey;
@@ -37,6 +38,7 @@ public final class TestFeed {
     private final MinisignSecretKey key;
     private Instant now = Cli.NOW;
     private final Map<Channel, Long> sequences = new TreeMap<>();
+    private final List<ReleaseIndex.Entry> published = new ArrayList<>();
 
     public TestFeed(Path dir) {
         this(dir, MinisignSecretKey.generate(RANDOM));
@@ -80,7 +82,21 @@ public final class TestFeed {
         ReleaseManifest m = new ReleaseManifest(ManifestJson.SCHEMA, ManifestJson.PRODUCT, v, now, arts,
                 Sha256.hex(sumBytes), List.of(advisories), "test release " + v);
         writeSigned(FeedLayout.releaseManifest(v), m.toBytes());
+        published.add(ReleaseIndex.Entry.of(m, Sha256.hex(m.toBytes())));
         return m;
+    }
+
+    /** Writes releases/index.json listing every release published so far, with this sequence and expiry. */
+    public ReleaseIndex index(long sequence, Instant expires) {
+        ReleaseIndex index = new ReleaseIndex(ManifestJson.SCHEMA, ManifestJson.PRODUCT, sequence, now, expires,
+                published);
+        writeSigned(FeedLayout.INDEX, index.toBytes());
+        return index;
+    }
+
+    /** As above, expiring in 30 days. */
+    public ReleaseIndex index(long sequence) {
+        return index(sequence, now.plus(Duration.ofDays(30)));
     }
 
     public ReleaseManifest release(String version, byte[] artifactForThisPlatform,

@@ -15,6 +15,11 @@ package com.cmdop.update.release.feed;
 public final class FeedLimits {
     /** Cap of channels/*.json and releases/&lt;v&gt;/release.json, and of SHA256SUMS. */
     public static final long MANIFEST_MAX_BYTES = 64 * 1024;
+    /**
+     * Cap of releases/index.json: about 400 bytes per release with two platforms, so 1 MiB holds a couple of
+     * thousand releases (years of nightlies) while bounding what a hostile feed can make a client buffer.
+     */
+    public static final long INDEX_MAX_BYTES = 1024 * 1024;
     /** Cap of every *.minisig file. */
     public static final long SIGNATURE_MAX_BYTES = 16 * 1024;
     /**

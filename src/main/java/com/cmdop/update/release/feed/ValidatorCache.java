@@ -96,7 +96,8 @@ public final class ValidatorCache {
     }
 
     /**
-     * Stores verified bytes and their validators, replacing any previous entry atomically.
+     * Stores verified bytes and their validators, replacing any previous entry atomically; an entry that already
+     * holds exactly these is left as it is.
      *
      * @throws UpdateException IO_ERROR (or DISK_FULL) naming the cache file when it cannot be written
      */
@@ -106,10 +107,15 @@ public final class ValidatorCache {
             throw new IllegalArgumentException("the feed cache holds manifests and signatures, at most "
                     + MAX_ENTRY_BYTES + " bytes; got " + bytes.length);
         }
+        Validators v = validators == null ? Validators.NONE : validators;
+        Optional<Entry> there = read(feed, relativePath);
+        if (there.isPresent() && java.util.Arrays.equals(there.get().bytes(), bytes) && there.get().validators().equals(v)) {
+            return; // a converge in sync writes nothing (SPEC section 5), even when it read the feed's advisories
+        }
         String key = key(feed, relativePath);
         String name = fileName(key);
         Path file = dir.resolve(name);
-        byte[] encoded = encode(key, bytes, validators == null ? Validators.NONE : validators);
+        byte[] encoded = encode(key, bytes, v);
         try {
             createDirectory();
         } catch (IOException e) {

@@ -11,6 +11,9 @@ public final class FeedLayout {
 
     private FeedLayout() {}
 
+    /** The signed index of every published release (SPEC section 11). */
+    public static final String INDEX = "releases/index.json";
+
     public static String channel(Channel channel) {
         return "channels/" + channel.id() + ".json";
     }

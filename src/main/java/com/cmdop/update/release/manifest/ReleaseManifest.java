@@ -39,8 +39,6 @@ public record ReleaseManifest(int schema, String product, Version version, Insta
     /** One downloadable binary. {@code file} is checked to be a bare name by whoever resolves it. */
     public record Artifact(String platform, String file, long length, String sha256) {}
 
-    /** A security advisory fixed in {@code fixedIn}. */
-
     public Optional<Artifact> artifactFor(Platform platform) {
         return artifacts.stream().filter(a -> a.platform().equals(platform.toString())).findFirst();
     }
@@ -49,14 +47,21 @@ public record ReleaseManifest(int schema, String product, Version version, Insta
         ManifestJson j = new ManifestJson(source);
         JsonNode n = j.readObject(bytes, FIELDS);
         Version version = version(j, n, "version");
-        List<Artifact> artifacts = new ArrayList<>();
-        JsonNode arts = n.get("artifacts");
+        List<Artifact> artifacts = artifacts(j, n.get("artifacts"), "artifacts");
+        List<Advisory> advisories = advisories(j, n.get("advisories"), "advisories");
+        return new ReleaseManifest(j.integer(n, "schema"), j.text(n, "product"), version, j.time(n, "published"),
+                artifacts, j.sha256(n, "sha256sums_sha256"), advisories, j.text(n, "notes"));
+    }
+
+    /** The {@code artifacts} list at {@code field} (shared with the release index). */
+    static List<Artifact> artifacts(ManifestJson j, JsonNode arts, String field) {
         if (!arts.isArray() || arts.size() > MAX_ENTRIES) {
-            throw j.fail("artifacts", "must be a list of at most " + MAX_ENTRIES + " artifacts");
+            throw j.fail(field, "must be a list of at most " + MAX_ENTRIES + " artifacts");
         }
+        List<Artifact> artifacts = new ArrayList<>();
         for (int i = 0; i < arts.size(); i++) {
             JsonNode a = arts.get(i);
-            String f = "artifacts[" + i + "]";
+            String f = field + "[" + i + "]";
             if (!a.isObject()) {
                 throw j.fail(f, "must be an object");
             }
@@ -69,14 +74,18 @@ public record ReleaseManifest(int schema, String product, Version version, Insta
             }
             artifacts.add(new Artifact(platform, j.text(a, "file"), j.positiveLong(a, "length"), j.sha256(a, "sha256")));
         }
-        List<Advisory> advisories = new ArrayList<>();
-        JsonNode advs = n.get("advisories");
+        return artifacts;
+    }
+
+    /** The {@code advisories} list at {@code field} (shared with the release index). */
+    static List<Advisory> advisories(ManifestJson j, JsonNode advs, String field) {
         if (!advs.isArray() || advs.size() > MAX_ENTRIES) {
-            throw j.fail("advisories", "must be a list of at most " + MAX_ENTRIES + " advisories");
+            throw j.fail(field, "must be a list of at most " + MAX_ENTRIES + " advisories");
         }
+        List<Advisory> advisories = new ArrayList<>();
         for (int i = 0; i < advs.size(); i++) {
             JsonNode a = advs.get(i);
-            String f = "advisories[" + i + "]";
+            String f = field + "[" + i + "]";
             if (!a.isObject()) {
                 throw j.fail(f, "must be an object");
             }
@@ -87,11 +96,32 @@ public record ReleaseManifest(int schema, String product, Version version, Insta
             }
             advisories.add(new Advisory(j.text(a, "id"), severity, j.text(a, "summary"), version(j, a, "fixed_in")));
         }
-        return new ReleaseManifest(j.integer(n, "schema"), j.text(n, "product"), version, j.time(n, "published"),
-                artifacts, j.sha256(n, "sha256sums_sha256"), advisories, j.text(n, "notes"));
+        return advisories;
     }
 
-    private static Version version(ManifestJson j, JsonNode n, String field) {
+    static List<Map<String, Object>> artifactsJson(List<Artifact> artifacts) {
+        return artifacts.stream().map(a -> {
+            Map<String, Object> am = new LinkedHashMap<>();
+            am.put("platform", a.platform());
+            am.put("file", a.file());
+            am.put("length", a.length());
+            am.put("sha256", a.sha256());
+            return am;
+        }).toList();
+    }
+
+    static List<Map<String, Object>> advisoriesJson(List<Advisory> advisories) {
+        return advisories.stream().map(a -> {
+            Map<String, Object> am = new LinkedHashMap<>();
+            am.put("id", a.id());
+            am.put("severity", a.severity());
+            am.put("summary", a.summary());
+            am.put("fixed_in", a.fixedIn().toString());
+            return am;
+        }).toList();
+    }
+
+    static Version version(ManifestJson j, JsonNode n, String field) {
         try {
             return Version.parse(j.text(n, field));
         } catch (IllegalArgumentException e) {
@@ -105,23 +135,9 @@ public record ReleaseManifest(int schema, String product, Version version, Insta
         m.put("product", product);
         m.put("version", version.toString());
         m.put("published", published.toString());
-        m.put("artifacts", artifacts.stream().map(a -> {
-            Map<String, Object> am = new LinkedHashMap<>();
-            am.put("platform", a.platform());
-            am.put("file", a.file());
-            am.put("length", a.length());
-            am.put("sha256", a.sha256());
-            return am;
-        }).toList());
+        m.put("artifacts", artifactsJson(artifacts));
         m.put("sha256sums_sha256", sha256sumsSha256);
-        m.put("advisories", advisories.stream().map(a -> {
-            Map<String, Object> am = new LinkedHashMap<>();
-            am.put("id", a.id());
-            am.put("severity", a.severity());
-            am.put("summary", a.summary());
-            am.put("fixed_in", a.fixedIn().toString());
-            return am;
-        }).toList());
+        m.put("advisories", advisoriesJson(advisories));
         m.put("notes", notes);
         return ManifestJson.write(m);
     }
