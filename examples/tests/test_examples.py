@@ -249,13 +249,13 @@ class RolloutTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, '%s: %s' % (h, describe(proc)))
             self.assertEqual(self.feed.installed(self.sandbox.roots[h]), load_state('production')['pin'], h)
 
-    def rollout(self, pin=PIN):
+    def rollout(self, pin=PIN, *flags):
         extra = {'rollout_batches': [1, 2, 2], 'rollout_become': False, 'cmdop_feed': self.feed.feed,
                  'cmdop_trusted_keys': self.feed.trusted_keys}
         args = ['-e', json.dumps(extra)]
         if pin:
             args += ['-e', 'cmdop_pin=' + pin]
-        return self.sandbox.playbook(ROLLOUT, *args)
+        return self.sandbox.playbook(ROLLOUT, *(args + list(flags)))
 
     def installed(self):
         return {h: self.feed.installed(self.sandbox.roots[h]) for h in self.HOSTS}
@@ -302,6 +302,20 @@ class RolloutTest(unittest.TestCase):
             self.assertEqual(status['settings']['feed'], self.feed.feed)
             self.assertEqual(status['settings']['trusted_keys'], self.feed.trusted_keys)
             self.assertEqual(status['agent']['installed_version'], self.PIN, h)
+
+    def test_the_rollout_under_check_reports_every_batch_and_changes_nothing(self):
+        self.fleet_on_the_production_policy()
+        old = load_state('production')['pin']
+        before = {h: self.sandbox.snapshot(h) for h in self.HOSTS}
+        proc = self.rollout(self.PIN, '--check', '--diff')
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        counts = recap(proc.stdout)
+        self.assertEqual({h: (c['changed'], c['failed']) for h, c in counts.items()},
+                         {h: (1, 0) for h in self.HOSTS}, describe(proc))
+        self.assertIn('+version: "%s"' % self.PIN, proc.stdout)
+        self.assertEqual(self.installed(), {h: old for h in self.HOSTS})
+        for h in self.HOSTS:
+            self.assertEqual(self.sandbox.snapshot(h), before[h], '%s: --check wrote files' % h)
 
     def test_the_rollout_refuses_to_start_without_a_pin(self):
         proc = self.rollout(pin=None)

@@ -114,6 +114,30 @@ class FleetTest(unittest.TestCase):
         self.assertRecap(proc, failed=1)
         self.assertIn('INVALID_INPUT', proc.stdout)
 
+    def test_9_drift_check_tells_a_drifted_host_from_a_failed_one(self):
+        # web1 drifts (channel), db1 cannot be checked (its config.yaml is invalid), web2 is in sync
+        proc = run_cli(['converge', '--state', '-', '--json'], root=self.sandbox.roots['web1'],
+                       stdin=json.dumps({'channel': 'nightly'}))
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        with open(self.sandbox.config('db1'), 'w') as f:
+            f.write('update:\n  channel: edge\n')
+        before = self.sandbox.snapshot('web1')
+        report = os.path.join(self.sandbox.dir, 'drift-report.json')
+        proc = self.sandbox.playbook('cmdop.agent.drift_check', **dict(DESIRED, cmdop_drift_report=report))
+        self.assertNotEqual(proc.returncode, 0, describe(proc))
+        self.assertRecap(proc, failed={'web1': 1, 'db1': 1})
+        self.assertIn('web1: DRIFT (2)', proc.stdout)
+        self.assertIn('db1: ERROR (1)', proc.stdout)
+        self.assertIn('INVALID_CONFIG', proc.stdout)
+        with open(report) as f:
+            doc = json.load(f)
+        self.assertEqual({h: r['rc'] for h, r in doc['hosts'].items()}, {'web1': 2, 'web2': 0, 'db1': 1})
+        self.assertEqual(doc['hosts']['web1']['drift'], [{'setting': 'channel', 'before': 'nightly', 'after': 'beta'}])
+        self.assertEqual(doc['hosts']['db1']['error']['code'], 'INVALID_CONFIG')
+        self.assertEqual(doc['rc'], 1, 'a failed host outranks drift, as in examples/ci/drift-check.sh')
+        self.assertEqual(self.sandbox.snapshot('web1'), before, 'a drift check changes nothing')
+
+
 
 class PinFleetTest(unittest.TestCase):
     """A pin rolled out with the converge playbook really installs: every host gets the signed agent

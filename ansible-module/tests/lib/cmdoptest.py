@@ -17,6 +17,8 @@ import tempfile
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 COLLECTIONS = os.path.join(REPO, 'ansible-module')
 COLLECTION = os.path.join(COLLECTIONS, 'ansible_collections', 'cmdop', 'agent')
+# The CLI's cache of feed files in a machine root (update.data_dir/feed-cache)
+FEED_CACHE = os.path.join('var', 'lib', 'cmdop', 'update', 'feed-cache')
 PYTHON = '/usr/bin/python3'  # Debian's ansible runs on Debian's python, whatever is first on PATH
 
 
@@ -104,13 +106,16 @@ class Sandbox:
     def config(self, host):
         return os.path.join(self.roots[host], 'etc', 'cmdop', 'config.yaml')
 
-    def snapshot(self, host):
-        """Every file under the host's root with its mtime and content hash."""
+    def snapshot(self, host, feed_cache=True):
+        """Every file under the host's root with its mtime and content hash. feed_cache=False leaves out
+        the CLI's cache of feed files, which a read of the feed (`cmdop-update --check`) refreshes."""
         snap = {}
         root = self.roots[host]
         for d, dirs, files in os.walk(root):
             for name in dirs + files:
                 p = os.path.join(d, name)
+                if not feed_cache and os.path.relpath(p, root).startswith(FEED_CACHE):
+                    continue
                 st = os.lstat(p)
                 digest = None
                 if os.path.isfile(p) and not os.path.islink(p):
