@@ -17,8 +17,8 @@ description:
     agent and the auto-update schedule.
   - Read only. The CLI's C(status) reads local state only; it uses no network, takes no lock and
     writes nothing, so the module runs the same way in check mode.
-  - With I(check_feed=true) it also asks the feed, read only, with C(cmdop-update --check --json): the
-    channel's newest version, whether an update is waiting, and the security advisories of the
+  - With I(check_feed=true) it also asks the feed, read only, with C(cmdop-update --check --json), for
+    the channel's newest version, whether an update is waiting, and the security advisories of the
     installed version, which are also shown as warnings.
   - C(cmdop-update) must be installed on the managed host, see I(executable).
 author:
