@@ -153,12 +153,12 @@ class AdvisoryTest(StateTestCase):
 class LatestTest(StateTestCase):
     def test_latest_in_check_mode_then_for_real_then_unchanged(self):
         self.install_unpinned('v1.4.2')
-        before = self.sandbox.snapshot(HOST, feed_cache=False)
+        before = self.sandbox.snapshot(HOST, feed_state=False)
         r = self.ok({'state': 'latest'}, '--check')
         self.assertTrue(r['changed'])
         self.assertEqual(r['agent']['available_version'], 'v1.4.3')
         self.assertIn({'setting': 'version', 'before': 'v1.4.2', 'after': 'v1.4.3'}, r['drift'])
-        self.assertEqual(self.sandbox.snapshot(HOST, feed_cache=False), before, 'check mode wrote files')
+        self.assertEqual(self.sandbox.snapshot(HOST, feed_state=False), before, 'check mode wrote files')
         r = self.ok({'state': 'latest'})
         self.assertTrue(r['changed'])
         self.assertEqual(self.installed(), 'v1.4.3')
@@ -187,11 +187,11 @@ class RolledBackTest(StateTestCase):
     def test_rolled_back_in_check_mode_then_for_real_then_unchanged(self):
         self.ok({'pin': 'v1.4.2'})
         self.ok({'pin': 'v1.4.3'})
-        before = self.sandbox.snapshot(HOST, feed_cache=False)
+        before = self.sandbox.snapshot(HOST, feed_state=False)
         r = self.ok({'state': 'rolled_back'}, '--check')
         self.assertTrue(r['changed'])
         self.assertIn('v1.4.2', r['msg'])
-        self.assertEqual(self.sandbox.snapshot(HOST, feed_cache=False), before, 'check mode wrote files')
+        self.assertEqual(self.sandbox.snapshot(HOST, feed_state=False), before, 'check mode wrote files')
         r = self.ok({'state': 'rolled_back'})
         self.assertTrue(r['changed'])
         self.assertEqual(self.installed(), 'v1.4.2')
