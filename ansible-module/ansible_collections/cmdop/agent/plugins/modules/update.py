@@ -280,7 +280,8 @@ agent:
   description:
     - The agent binary after the run; on failure, the one that runs on the host.
     - C(held) is true when the host keeps its binary (I(hold)); C(binary) is C(signed) (matches a signed
-      release), C(modified) (matches none, drift that converge repairs unless held) or C(none).
+      release), C(modified) (matches none, drift that converge repairs), C(custom) (held and matches
+      none, not drift) or C(none).
   returned: always, unless the CLI could not run
   type: dict
   sample: {"installed_version": "v1.2.3", "installed_verified": true, "previous_version": "v1.2.4",
@@ -292,7 +293,7 @@ held:
   type: bool
   sample: false
 binary:
-  description: C(signed), C(modified) or C(none) (C(agent.binary)).
+  description: C(signed), C(modified), C(custom) or C(none) (C(agent.binary)).
   returned: always, unless the CLI could not run
   type: str
   sample: signed

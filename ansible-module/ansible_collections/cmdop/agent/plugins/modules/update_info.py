@@ -76,7 +76,8 @@ agent:
   description:
     - The agent binary (C(installed_version), C(installed_verified), C(previous_version),
       C(previous_expires), C(available_version) (with I(check_feed) only), C(held), C(binary)).
-    - C(binary) is C(signed) (matches a signed release), C(modified) (matches none) or C(none).
+    - C(binary) is C(signed) (matches a signed release), C(modified) (matches none, drift), C(custom) (held
+      and matches none) or C(none).
   returned: success
   type: dict
   sample: {"installed_version": "v1.2.3", "installed_verified": true, "previous_version": null,
@@ -87,7 +88,7 @@ held:
   type: bool
   sample: false
 binary:
-  description: C(signed), C(modified) or C(none) (C(agent.binary)).
+  description: C(signed), C(modified), C(custom) or C(none) (C(agent.binary)).
   returned: success
   type: str
   sample: signed
