@@ -192,6 +192,21 @@ class DriftCheckTest(unittest.TestCase):
         self.assertEqual(feed.installed(self.root), pin)
         self.assertEqual(self.check(state).returncode, 0)
 
+    def test_a_binary_replaced_by_hand_is_drift_and_converge_repairs_it(self):
+        feed = feedfixture.shared()
+        feed.configure(self.root)
+        state = policy_file(self.dir, 'production', feed)
+        proc, _ = converge(self.root, state)
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        with open(feed.agent(self.root), 'a') as f:
+            f.write('# patched by hand\n')
+        proc = self.check(state)
+        self.assertEqual(proc.returncode, 2, describe(proc))
+        self.assertIn('binary: "modified" -> "signed"', proc.stdout)
+        proc, doc = converge(self.root, state)
+        self.assertEqual((proc.returncode, doc['changed']), (0, True), describe(proc))
+        self.assertEqual(self.check(state).returncode, 0)
+
     def test_exit_1_on_errors(self):
         bad = os.path.join(self.dir, 'bad.yaml')
         with open(bad, 'w') as f:
