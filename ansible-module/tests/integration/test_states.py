@@ -100,6 +100,14 @@ class PresentTest(StateTestCase):
         r = self.ok({'pin': 'v1.4.2'})
         self.assertFalse(r['changed'])
 
+    def test_an_in_sync_run_without_the_advisory_read_writes_nothing_at_all(self):
+        self.ok({'pin': 'v1.4.2'})
+        self.ok({'pin': 'v1.4.2'})
+        before = self.sandbox.snapshot(HOST)
+        r = self.ok({'pin': 'v1.4.2', 'advisories': False})
+        self.assertFalse(r['changed'])
+        self.assertEqual(self.sandbox.snapshot(HOST), before)
+
     @unittest.expectedFailure  # CLI: `converge --check` does not resolve a pin in the feed (see the report)
     def test_check_mode_fails_a_pin_the_feed_does_not_have(self):
         before = self.sandbox.snapshot(HOST)

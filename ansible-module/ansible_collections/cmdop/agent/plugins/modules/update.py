@@ -27,7 +27,8 @@ description:
     C(cmdop-update --check), which asks the feed), which change nothing on the host.
   - Security advisories that affect the installed version are returned in I(advisories) and shown as
     warnings. When the run itself did not read the feed, the module asks it read only with
-    C(cmdop-update --check --json) (not with I(offline=true), nor on a host without a feed).
+    C(cmdop-update --check --json) (not with I(offline=true) or I(advisories=false), nor on a host
+    without a feed).
   - Idempotent. A second run with the same options reports C(changed=false).
   - C(cmdop-update) must be installed on the managed host, see I(executable).
 author:
@@ -147,6 +148,15 @@ options:
         description:
           - How long the restart command may run, C(1s) to C(10m).
         type: str
+  advisories:
+    description:
+      - Ask the feed for the security advisories of the installed version when the run itself did not read
+        it, with C(cmdop-update --check --json). It changes no setting or binary, but refreshes the CLI's
+        cache of feed files and records the feed's sequence (anti-rollback) under C(update.data_dir).
+      - C(false) skips it, so that a run on a host in sync writes nothing at all; I(advisories) is then
+        what the run itself reported.
+    type: bool
+    default: true
   offline:
     description:
       - Run the CLI with C(--offline), which forbids network access. A pin is then compared with the
@@ -388,6 +398,7 @@ ARGUMENT_SPEC = dict(
         restart_timeout=dict(type='str'),
     )),
     offline=dict(type='bool', default=False),
+    advisories=dict(type='bool', default=True),
     **COMMON_ARGUMENT_SPEC
 )
 
@@ -469,7 +480,7 @@ class Run(object):
     def advisories(self):
         """The feed's advisories for the installed version, read only, when no run of this task read the feed."""
         before, after = self.result.get('before') or {}, self.result.get('after') or {}
-        if self.feed_read or self.params['offline'] or not after.get('feed'):
+        if self.feed_read or self.params['offline'] or not self.params['advisories'] or not after.get('feed'):
             return
         if self.check and before.get('feed') != after.get('feed'):
             return  # the host's feed is not the desired one yet: its advisories come with the real run
