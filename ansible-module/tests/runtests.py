@@ -10,7 +10,7 @@ sys.path[:0] = [os.path.join(HERE, 'lib'), os.path.join(HERE, 'integration'), UN
 
 import runner  # noqa: E402
 
-GROUPS = {'unit': ['test_update'], 'integration': ['test_collection', 'test_playbooks'], 'role': ['test_role']}
+GROUPS = {'unit': ['test_update'], 'integration': ['test_collection', 'test_playbooks', 'test_states'], 'role': ['test_role']}
 
 # 'role' installs the packages `mvn package` builds; packaging/tests/run.sh runs it after building them
 DEFAULT = ['unit', 'integration']

@@ -192,6 +192,21 @@ class DriftCheckTest(unittest.TestCase):
         self.assertEqual(feed.installed(self.root), pin)
         self.assertEqual(self.check(state).returncode, 0)
 
+    def test_a_binary_replaced_by_hand_is_drift_and_converge_repairs_it(self):
+        feed = feedfixture.shared()
+        feed.configure(self.root)
+        state = policy_file(self.dir, 'production', feed)
+        proc, _ = converge(self.root, state)
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        with open(feed.agent(self.root), 'a') as f:
+            f.write('# patched by hand\n')
+        proc = self.check(state)
+        self.assertEqual(proc.returncode, 2, describe(proc))
+        self.assertIn('binary: "modified" -> "signed"', proc.stdout)
+        proc, doc = converge(self.root, state)
+        self.assertEqual((proc.returncode, doc['changed']), (0, True), describe(proc))
+        self.assertEqual(self.check(state).returncode, 0)
+
     def test_exit_1_on_errors(self):
         bad = os.path.join(self.dir, 'bad.yaml')
         with open(bad, 'w') as f:
@@ -249,13 +264,13 @@ class RolloutTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, '%s: %s' % (h, describe(proc)))
             self.assertEqual(self.feed.installed(self.sandbox.roots[h]), load_state('production')['pin'], h)
 
-    def rollout(self, pin=PIN):
+    def rollout(self, pin=PIN, *flags):
         extra = {'rollout_batches': [1, 2, 2], 'rollout_become': False, 'cmdop_feed': self.feed.feed,
                  'cmdop_trusted_keys': self.feed.trusted_keys}
         args = ['-e', json.dumps(extra)]
         if pin:
             args += ['-e', 'cmdop_pin=' + pin]
-        return self.sandbox.playbook(ROLLOUT, *args)
+        return self.sandbox.playbook(ROLLOUT, *(args + list(flags)))
 
     def installed(self):
         return {h: self.feed.installed(self.sandbox.roots[h]) for h in self.HOSTS}
@@ -302,6 +317,23 @@ class RolloutTest(unittest.TestCase):
             self.assertEqual(status['settings']['feed'], self.feed.feed)
             self.assertEqual(status['settings']['trusted_keys'], self.feed.trusted_keys)
             self.assertEqual(status['agent']['installed_version'], self.PIN, h)
+
+    def test_the_rollout_under_check_reports_every_batch_and_changes_nothing(self):
+        self.fleet_on_the_production_policy()
+        old = load_state('production')['pin']
+        # the advisories of the installed version are read from the feed: its cache and sequence may be written
+        before = {h: self.sandbox.snapshot(h, feed_state=False) for h in self.HOSTS}
+        proc = self.rollout(self.PIN, '--check', '--diff')
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        counts = recap(proc.stdout)
+        self.assertEqual({h: (c['changed'], c['failed']) for h, c in counts.items()},
+                         {h: (1, 0) for h in self.HOSTS}, describe(proc))
+        self.assertIn('+version: "%s"' % self.PIN, proc.stdout)
+        self.assertEqual(self.installed(), {h: old for h in self.HOSTS})
+        for h in self.HOSTS:
+            after = self.sandbox.snapshot(h, feed_state=False)
+            changed = sorted(k for k in set(before[h]) | set(after) if before[h].get(k) != after.get(k))
+            self.assertEqual(changed, [], '%s: --check wrote files' % h)
 
     def test_the_rollout_refuses_to_start_without_a_pin(self):
         proc = self.rollout(pin=None)

@@ -351,6 +351,33 @@ class ExampleFilesTest(unittest.TestCase):
         self.assertEqual(json.loads(result['result_json'])['schema_version'], 1)
         self.assertEqual(self.m.snapshot(), before)
 
+    def test_status_example_shows_a_modified_binary_as_drift_and_a_held_one_as_custom(self):
+        feed = feedfixture.shared()
+        feed.configure(self.m.root)
+        text = read(os.path.join(DOCS, 'examples', 'status', 'main.tf'))
+        # the outputs the status guide documents read these fields of result_json's agent
+        fields = re.findall(r'jsondecode\(data\.external\.cmdop\.result\.result_json\)\.agent\.(\w+)', text)
+        self.assertEqual(sorted(fields), ['binary', 'held'])
+        name, attrs = data_sources(text)[0]
+        scope = {'var.cmdop_update': cli()}
+
+        def read_agent(desired):
+            proc = run([cli(), '--root', self.m.root, 'converge', '--state', '-', '--json'], stdin=json.dumps(desired))
+            self.assertEqual(proc.returncode, 0, describe(proc))
+            proc, result = self.m.data_source(tfmini.evaluate(attrs['program'], scope), {}, CMDOP_ROOT=self.m.root)
+            self.assertEqual(proc.returncode, 0, describe(proc))
+            return result, json.loads(result['result_json'])['agent']
+
+        result, agent = read_agent({'pin': 'v1.4.2'})
+        self.assertEqual((result['in_sync'], agent['binary'], agent['held']), ('true', 'signed', False))
+        with open(feed.agent(self.m.root), 'a') as f:
+            f.write('# patched by hand\n')
+        proc, result = self.m.data_source(tfmini.evaluate(attrs['program'], scope), {}, CMDOP_ROOT=self.m.root)
+        agent = json.loads(result['result_json'])['agent']
+        self.assertEqual((result['in_sync'], result['drift_settings'], agent['binary']), ('false', 'binary', 'modified'))
+        result, agent = read_agent({'pin': None, 'hold': True})
+        self.assertEqual((result['in_sync'], agent['binary'], agent['held']), ('true', 'custom', True))
+
 
 class DocsTest(unittest.TestCase):
     def docs(self):

@@ -17,6 +17,10 @@ import tempfile
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 COLLECTIONS = os.path.join(REPO, 'ansible-module')
 COLLECTION = os.path.join(COLLECTIONS, 'ansible_collections', 'cmdop', 'agent')
+# What a read of the feed may write in a machine root (update.data_dir): the cache of feed files and the
+# highest manifest sequence seen (anti-rollback), so the data directory's own mtime too.
+DATA_DIR = os.path.join('var', 'lib', 'cmdop', 'update')
+FEED_STATE = (os.path.join(DATA_DIR, 'feed-cache'), os.path.join(DATA_DIR, 'trust.json'))
 PYTHON = '/usr/bin/python3'  # Debian's ansible runs on Debian's python, whatever is first on PATH
 
 
@@ -104,13 +108,17 @@ class Sandbox:
     def config(self, host):
         return os.path.join(self.roots[host], 'etc', 'cmdop', 'config.yaml')
 
-    def snapshot(self, host):
-        """Every file under the host's root with its mtime and content hash."""
+    def snapshot(self, host, feed_state=True):
+        """Every file under the host's root with its mtime and content hash. feed_state=False leaves out
+        what a read of the feed (`cmdop-update --check`) refreshes: FEED_STATE and the data dir's mtime."""
         snap = {}
         root = self.roots[host]
         for d, dirs, files in os.walk(root):
             for name in dirs + files:
                 p = os.path.join(d, name)
+                rel = os.path.relpath(p, root)
+                if not feed_state and (rel == DATA_DIR or rel.startswith(FEED_STATE)):
+                    continue
                 st = os.lstat(p)
                 digest = None
                 if os.path.isfile(p) and not os.path.islink(p):

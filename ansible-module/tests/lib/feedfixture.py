@@ -6,6 +6,8 @@ tests of ansible-module/, examples/ and terraform-provider-docs/ (they import it
     feed.configure(root, feed=False)     # the same without feed and trusted_keys (the desired state brings them)
     feed.configure(root, crashes='v1.4.3')   # a host where v1.4.3 starts but never writes a heartbeat
     feed.installed(root)                 # what <root>/usr/local/bin/cmdop --version says: 'v1.4.2', or None
+    feedfixture.with_advisory()          # the same versions, v1.4.3 fixing ADVISORY (critical): a host on
+                                         # v1.4.2 or older is affected
 
 The feed is made with the CLI under test, as a publisher makes one: `release keygen --unencrypted`,
 then `release publish` of fake agents (src/test/resources/install/fake-agent.sh: `--version` prints the
@@ -52,8 +54,13 @@ def platform_id():
     return '%s-%s' % (system, _ARCH.get(machine, machine))
 
 
+# The advisory of with_advisory(): published with v1.4.3, which fixes it.
+ADVISORY = {'id': 'CMDOP-2026-007', 'severity': 'critical', 'summary': 'Token leak in logs', 'fixed_in': 'v1.4.3'}
+
+
 class LocalFeed:
-    def __init__(self, versions=VERSIONS):
+    def __init__(self, versions=VERSIONS, advisories=None):
+        """advisories: {version: [advisory dict]}, published with that version (the version fixes them)."""
         self.dir = tempfile.mkdtemp(prefix='cmdop-feed-')
         self.feed = os.path.join(self.dir, 'feed')
         self.versions = list(versions)
@@ -72,8 +79,9 @@ class LocalFeed:
             with open(agent, 'w') as f:
                 f.write(template.replace('@VERSION@', v).replace('@HEARTBEAT@', v))
             os.chmod(agent, 0o755)
+            flags = ['--advisory=%(id)s:%(severity)s:%(summary)s' % a for a in (advisories or {}).get(v, [])]
             self._cli(['release', 'publish', '--feed', self.feed, '--key', self.key, '--version', v,
-                       '--artifact', '%s=%s' % (self.platform, agent), '--channel', 'stable'])
+                       '--artifact', '%s=%s' % (self.platform, agent), '--channel', 'stable'] + flags)
 
     @property
     def trusted_keys(self):
@@ -159,6 +167,17 @@ class LocalFeed:
 
 
 _shared = None
+_with_advisory = None
+
+
+def with_advisory():
+    """A second feed of this test run, like shared() but v1.4.3 fixes ADVISORY, so that it affects a host
+    running v1.4.2 (pinned or not); built on first use."""
+    global _with_advisory
+    if _with_advisory is None:
+        _with_advisory = LocalFeed(advisories={ADVISORY['fixed_in']: [ADVISORY]})
+        atexit.register(_with_advisory.cleanup)
+    return _with_advisory
 
 
 def shared():

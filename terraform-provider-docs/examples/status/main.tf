@@ -35,3 +35,13 @@ output "cmdop_status" {
   # The comparison's whole JSON document (drift, before, agent, warnings, ...).
   value = jsondecode(data.external.cmdop.result.result_json)
 }
+
+output "cmdop_binary" {
+  # signed, modified (matches no signed release: drift that converge repairs), custom (held) or none
+  value = jsondecode(data.external.cmdop.result.result_json).agent.binary
+}
+
+output "cmdop_held" {
+  # "true" while the machine keeps whatever binary is installed (hold)
+  value = tostring(jsondecode(data.external.cmdop.result.result_json).agent.held)
+}

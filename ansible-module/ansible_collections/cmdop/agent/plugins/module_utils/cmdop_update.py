@@ -22,8 +22,11 @@ COMMON_ARGUMENT_SPEC = dict(
     executable=dict(type='path', default='cmdop-update'),
 )
 
-# The settings a desired state can hold (SPEC section 5), in the order the CLI documents them.
-DESIRED_KEYS = ('channel', 'pin', 'auto', 'interval', 'window', 'feed', 'trusted_keys')
+# The settings a desired state can hold (SPEC sections 5 and 11), in the order the CLI documents them.
+DESIRED_KEYS = ('channel', 'pin', 'auto', 'interval', 'window', 'feed', 'trusted_keys', 'hold', 'install_path')
+
+# The service settings (update.service.* in config.yaml), sent nested: {"service": {"restart": [...]}}.
+SERVICE_KEYS = ('restart', 'health_check', 'heartbeat_file', 'heartbeat_timeout', 'restart_timeout')
 
 # Options whose empty string means "ensure it is not set" (null in the desired state).
 EMPTY_MEANS_NULL = ('pin', 'window')
@@ -51,6 +54,9 @@ def desired_state(params):
         if key == 'trusted_keys':
             value = list(value)
         state[key] = value
+    service = dict((k, v) for k, v in (params.get('service') or {}).items() if k in SERVICE_KEYS and v is not None)
+    if service:
+        state['service'] = service
     return state
 
 
@@ -73,6 +79,24 @@ def converge_command(executable, params, check_mode):
 
 def status_command(executable, params):
     return [executable] + global_args(params) + ['status', '--json']
+
+
+def update_command(executable, params, check_mode):
+    """Install the channel's newest version when it is newer (the CLI without a mode flag); in check mode
+    `--check`, which asks the feed and changes nothing."""
+    cmd = [executable] + global_args(params) + ['--json']
+    if check_mode:
+        cmd.append('--check')
+    return cmd
+
+
+def feed_check_command(executable, params):
+    """Ask the feed, read only: the available version and the advisories of the installed version."""
+    return update_command(executable, params, True)
+
+
+def rollback_command(executable, params):
+    return [executable] + global_args(params) + ['--rollback', '--json']
 
 
 def find_executable(module, name):
@@ -137,8 +161,37 @@ def failure(command, rc, stdout, stderr, envelope):
     return result
 
 
-def run_cli(module, command, cmd, data=None):
-    """Run the CLI; on failure exit the module with failed=true. Returns the envelope on success."""
+def run_cli(module, command, cmd, data=None, agent=None):
+    """Run the CLI; on failure exit the module with failed=true. Returns the envelope on success.
+
+    agent: a function that reads the host's agent (see read_agent), called when a failure's envelope
+    does not say which agent runs, so that a failed task still reports it."""
+    result = try_cli(module, command, cmd, data)
+    if result.get('failed'):
+        if agent is not None and not (result.get('agent') or {}).get('installed_version'):
+            found = agent()
+            if found:
+                result['agent'] = found
+        if result.get('agent'):
+            result.update(agent_fields(result['agent']))
+        del result['failed']
+        module.fail_json(**result)
+    for text in warning_texts(result):
+        module.warn(text)
+    return result
+
+
+def read_agent(module, executable, params):
+    """A function returning the host's agent as `status` reads it (local state only), or None."""
+    def read():
+        envelope = try_cli(module, 'status', status_command(executable, params))
+        return None if envelope.get('failed') else envelope.get('agent')
+    return read
+
+
+def try_cli(module, command, cmd, data=None):
+    """Run the CLI: its envelope, or failure()'s result with failed=True. Exits the module only when
+    the CLI could not be started at all."""
     try:
         rc, stdout, stderr = module.run_command(cmd, data=data, check_rc=False, handle_exceptions=False)
     except OSError as e:
@@ -156,10 +209,34 @@ def run_cli(module, command, cmd, data=None):
     # Without --detailed-exitcode success is 0; 2 is also success should a caller's config add it.
     ok = envelope is not None and rc in (0, 2) and not envelope.get('failed')
     if not ok:
-        module.fail_json(**failure(command, rc, stdout, stderr, envelope))
-    for text in warning_texts(envelope):
-        module.warn(text)
+        return dict(failure(command, rc, stdout, stderr, envelope), failed=True)
     return envelope
+
+
+def affects_installed(advisory):
+    """Whether an advisory of the envelope affects the installed version. A CLI that does not say
+    (no affects_installed) lists only those that do."""
+    return isinstance(advisory, dict) and advisory.get('affects_installed', True) is not False
+
+
+def advisory_warnings(advisories, installed):
+    """One warning per advisory that affects the installed version, most severe first."""
+    rank = {'critical': 0, 'high': 1, 'medium': 2, 'low': 3}
+    texts = []
+    for a in sorted((a for a in advisories or [] if affects_installed(a)),
+                    key=lambda a: (rank.get(a.get('severity'), 4), a.get('id') or '')):
+        text = 'security advisory %s (%s) affects the installed agent %s: %s' % (
+            a.get('id'), a.get('severity'), installed or '(unknown version)', a.get('summary'))
+        if a.get('fixed_in'):
+            text += '; fixed in %s' % a['fixed_in']
+        texts.append(text)
+    return texts
+
+
+def agent_fields(agent):
+    """held and binary of the envelope's agent, at the top of the result."""
+    agent = agent if isinstance(agent, dict) else {}
+    return dict(held=agent.get('held'), binary=agent.get('binary'))
 
 
 def settings_text(settings):

@@ -27,7 +27,7 @@ from ansible_collections.cmdop.agent.plugins.modules import update, update_info
 
 def params(**kw):
     p = dict((k, None) for k in update.ARGUMENT_SPEC)
-    p.update(offline=False, executable='cmdop-update')
+    p.update(offline=False, executable='cmdop-update', state='present')
     p.update(kw)
     return p
 
@@ -53,7 +53,15 @@ class DesiredStateTest(unittest.TestCase):
                                  'trusted_keys': ['RWQkey']})
 
     def test_module_options_that_are_not_settings_stay_out_of_the_desired_state(self):
-        self.assertEqual(cu.desired_state(params(root='/r', executable='/e', offline=True)), {})
+        self.assertEqual(cu.desired_state(params(root='/r', executable='/e', offline=True, state='latest')), {})
+
+    def test_hold_install_path_and_the_set_service_options_nested(self):
+        service = dict((k, None) for k in cu.SERVICE_KEYS)
+        service.update(health_check=['systemctl', 'is-active', 'cmdop'], heartbeat_file='none')
+        self.assertEqual(cu.desired_state(params(hold=False, install_path='/opt/cmdop', service=service)),
+                         {'hold': False, 'install_path': '/opt/cmdop',
+                          'service': {'health_check': ['systemctl', 'is-active', 'cmdop'], 'heartbeat_file': 'none'}})
+        self.assertEqual(cu.desired_state(params(service=dict((k, None) for k in cu.SERVICE_KEYS))), {})
 
 
 class CommandLineTest(unittest.TestCase):
@@ -64,6 +72,12 @@ class CommandLineTest(unittest.TestCase):
     def test_check_mode_offline_and_root(self):
         self.assertEqual(cu.converge_command('/bin/cu', params(root='/srv/m1', offline=True), True),
                          ['/bin/cu', '--root', '/srv/m1', 'converge', '--state', '-', '--json', '--check', '--offline'])
+
+    def test_update_check_and_rollback(self):
+        self.assertEqual(cu.update_command('cu', {'root': '/r'}, False), ['cu', '--root', '/r', '--json'])
+        self.assertEqual(cu.update_command('cu', {'root': None}, True), ['cu', '--json', '--check'])
+        self.assertEqual(cu.feed_check_command('cu', {'root': None}), ['cu', '--json', '--check'])
+        self.assertEqual(cu.rollback_command('cu', {'root': None}), ['cu', '--rollback', '--json'])
 
     def test_status(self):
         self.assertEqual(cu.status_command('cu', {'root': '/r'}), ['cu', '--root', '/r', 'status', '--json'])
@@ -92,6 +106,20 @@ class EnvelopeTest(unittest.TestCase):
         env = {'warnings': ['plain', {'code': 'PIN_NOT_INSTALLED', 'message': 'installing comes later'}]}
         self.assertEqual(cu.warning_texts(env), ['plain', 'PIN_NOT_INSTALLED: installing comes later'])
         self.assertEqual(cu.warning_texts({'warnings': None}), [])
+
+    def test_advisories_affecting_the_installed_version_become_warnings_most_severe_first(self):
+        low = {'id': 'A-2', 'severity': 'low', 'summary': 'minor', 'fixed_in': 'v1.4.4'}
+        critical = {'id': 'A-1', 'severity': 'critical', 'summary': 'Token leak', 'fixed_in': 'v1.4.3',
+                    'affects_installed': True}
+        other = {'id': 'A-3', 'severity': 'high', 'summary': 'older versions only', 'affects_installed': False}
+        self.assertEqual(cu.advisory_warnings([low, other, critical], 'v1.4.2'), [
+            'security advisory A-1 (critical) affects the installed agent v1.4.2: Token leak; fixed in v1.4.3',
+            'security advisory A-2 (low) affects the installed agent v1.4.2: minor; fixed in v1.4.4'])
+        self.assertEqual(cu.advisory_warnings(None, None), [])
+
+    def test_held_and_binary_come_from_the_agent(self):
+        self.assertEqual(cu.agent_fields({'held': True, 'binary': 'custom'}), {'held': True, 'binary': 'custom'})
+        self.assertEqual(cu.agent_fields(None), {'held': None, 'binary': None})
 
     def test_diff_shows_settings_one_per_line(self):
         self.assertEqual(cu.settings_text({'pin': None, 'channel': 'beta', 'auto': True}),
@@ -204,6 +232,34 @@ class UpdateModuleTest(unittest.TestCase):
         self.assertTrue(failed)
         self.assertIn('stable, beta, nightly', result['msg'])
         self.assertEqual(calls, [])
+
+    def test_latest_with_a_pin_and_rolled_back_with_settings_fail_before_the_cli_runs(self):
+        result, failed, calls = run_module(update, {'state': 'latest', 'pin': 'v1.4.2'}, envelope=CHANGED)
+        self.assertTrue(failed)
+        self.assertIn('state=latest', result['msg'])
+        result, failed, calls2 = run_module(update, {'state': 'rolled_back', 'channel': 'beta'}, envelope=CHANGED)
+        self.assertTrue(failed)
+        self.assertIn('state=rolled_back takes no settings', result['msg'])
+        self.assertEqual(calls + calls2, [])
+
+    def test_a_failure_without_the_agent_reads_it_with_status(self):
+        failed_env = dict(CHANGED, status='failed', changed=False, failed=True, exit_code=65, warnings=[],
+                          agent={'installed_version': None},
+                          error={'code': 'INVALID_INPUT', 'message': 'bad interval', 'retryable': False})
+        status_env = {'status': 'unchanged', 'failed': False, 'agent': {'installed_version': 'v1.4.2', 'held': False,
+                                                                        'binary': 'signed'}}
+        calls = []
+
+        def fake(self, cmd, data=None, **kw):
+            calls.append(cmd)
+            return (0, json.dumps(status_env), '') if 'status' in cmd else (65, json.dumps(failed_env), '')
+
+        with mock.patch.object(basic.AnsibleModule, 'run_command', fake):
+            result, failed, _ = run_module(update, {'interval': '1m'}, patch_run_command=False)
+        self.assertTrue(failed)
+        self.assertEqual(calls[1], ['/usr/bin/cmdop-update', 'status', '--json'])
+        self.assertEqual(result['agent']['installed_version'], 'v1.4.2')
+        self.assertEqual((result['held'], result['binary']), (False, 'signed'))
 
     def test_update_info_returns_status_fields(self):
         env = {'status': 'unchanged', 'changed': False, 'failed': False, 'tool': {'version': '0.3.0'},
