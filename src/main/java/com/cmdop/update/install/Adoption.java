@@ -37,8 +37,8 @@ final class Adoption {
     /** Returns what it did, or null when state.json already matched install_path. */
     String reconcile() {
         Path bin = env.installPath();
-        String sha = Binaries.sha256OrNull(bin);
         StateFile state = StateFile.load(env.stateFile());
+        String sha = Binaries.sha256OrNull(bin, state);
         StateFile.Installed recorded = state.installed();
         if (sha == null) {
             if (recorded == null) {

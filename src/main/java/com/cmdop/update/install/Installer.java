@@ -9,6 +9,7 @@ import com.cmdop.update.service.HeartbeatWatcher;
 import com.cmdop.update.trust.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,7 @@ public final class Installer {
         try {
             env.info("download", "started", show(from), version, expected.sha256(), expected.keyId(),
                     "download: " + version + " (" + expected.length() + " bytes) to " + staging);
+            Instant started = Instant.now(); // the wall clock, as file times are: not the run's clock
             Sha256.Measurement m;
             try {
                 m = Staging.download(staging, source, expected.length(),
@@ -70,6 +72,7 @@ public final class Installer {
             }
             env.info("verify", "ok", show(from), version, m.hex(), expected.keyId(), "verify: " + version + " sha256 "
                     + m.hex() + " matches the checksum signed by key " + expected.keyId());
+            Staging.backdate(staging, started);
             Staging.makeExecutable(staging);
             Journal j = prepare(Journal.INSTALL, from, new Journal.Binary(version, m.hex(), true, null), expected.keyId());
             return transition.run(j, staging).withEarlierWarnings(recovered.warnings());
@@ -96,6 +99,7 @@ public final class Installer {
         preflight.check(env.installPath(), env.dataDir(), size, from == null ? 0 : Binaries.sizeOrZero(env.installPath()));
         Path staging = Staging.create(env.installDir());
         try {
+            Instant started = Instant.now();
             Sha256.Measurement m = Staging.copyFrom(cache.binary(prev.cache()), staging);
             if (!m.matches(prev.sha256())) {
                 Map<String, Object> d = new LinkedHashMap<>();
@@ -110,6 +114,7 @@ public final class Installer {
             }
             env.info("verify", "ok", show(from), prev.version(), m.hex(), null, "verify: the cached " + prev.version()
                     + " matches its recorded sha256 " + m.hex());
+            Staging.backdate(staging, started);
             Staging.makeExecutable(staging);
             Journal j = prepare(Journal.ROLLBACK, from, new Journal.Binary(prev.version(), prev.sha256(), prev.signed(),
                     prev.cache()), null);
@@ -140,7 +145,7 @@ public final class Installer {
         try {
             env.crashPoints().reach(CrashPoints.STAGE);
             if (from != null) {
-                cache.store(from.cache(), env.installPath(), from.sha256());
+                cache.store(from.cache(), env.installPath(), from.sha256(), StateFile.load(env.stateFile()));
             }
         } catch (RuntimeException e) {
             try {
@@ -178,11 +183,12 @@ public final class Installer {
 
     /** The binary at install_path now (after recovery, state.json agrees with it), or null. */
     private Journal.Binary current() {
-        String sha = Binaries.sha256OrNull(env.installPath());
+        StateFile state = StateFile.load(env.stateFile());
+        String sha = Binaries.sha256OrNull(env.installPath(), state);
         if (sha == null) {
             return null;
         }
-        StateFile.Installed rec = StateFile.load(env.stateFile()).installed();
+        StateFile.Installed rec = state.installed();
         boolean known = rec != null && rec.sha256().equals(sha);
         return new Journal.Binary(known ? rec.version() : StateFile.UNKNOWN, sha, known && rec.signed(), null);
     }
