@@ -69,9 +69,8 @@ import picocli.CommandLine.Option;
                     + "(tampering), 81 health check failed and rolled back.",
             "",
             "Files: <root>/etc/cmdop/config.yaml (settings); <root>/var/log/cmdop/agent.log and "
-                    + "audit.jsonl (logs). Guides: README.md and docs/ in the source tree."},
-        subcommands = {StatusCommand.class, ConvergeCommand.class, LogsCommand.class, ReleaseCommand.class,
-            DemoCommand.class, QuarantineCommand.class, HelpCommand.class})
+                    + "audit.jsonl (logs). Guides: README.md and docs/ in the source tree."})
+// the subcommands are registered by CliFactory (COMMANDS), only those a command line needs
 public final class RootCommand extends BaseCommand {
     @Option(names = "--check", description = "Check only: is an update waiting? Changes nothing.")
     boolean check;
