@@ -152,15 +152,6 @@ final class BinaryCache {
         return false;
     }
 
-    Sha256.Measurement measure(String name) {
-        Path b = binary(name);
-        try (InputStream in = Files.newInputStream(b, LinkOption.NOFOLLOW_LINKS)) {
-            return Sha256.measure(in, Long.MAX_VALUE, b.toString());
-        } catch (IOException e) {
-            throw AtomicFiles.ioFailure("read", b, e);
-        }
-    }
-
     /** Entry names present, complete or not. */
     List<String> names() {
         requireRealDirectory();
