@@ -249,7 +249,7 @@ sums() {
 checkout_archive() {
   local jar=$target/cmdop-update.jar java=$CMDOP_BUILD_JAVA/bin/java train=$work/train-checkout
   train "$java" "$jar" "$train"
-  rm -f "$target/cmdop-update.jsa"
+  rm -f "$target/cmdop-update.jsa" "$target/cmdop-update.jsa.java"
   "$java" -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$train/classes.lst" \
     -XX:SharedArchiveFile="$target/cmdop-update.jsa" -cp "$jar" >"$work/checkout-archive-dump.log" 2>&1 || {
     log "checkout class-data archive dump failed (bin/cmdop-update runs without it):"
@@ -257,6 +257,7 @@ checkout_archive() {
     rm -f "$target/cmdop-update.jsa"
     return 0
   }
+  readlink -f "$java" >"$target/cmdop-update.jsa.java" # the launcher uses the archive with this java only
   log "checkout class-data archive: $target/cmdop-update.jsa ($(grep -c -v '^@' "$train/classes.lst") classes listed)"
 }
 
