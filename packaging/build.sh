@@ -127,7 +127,7 @@ archive() {
   picocli=$(grep -c '^picocli/' "$train/classes.lst" || true)
   skipped=$(grep -c -i 'skipping' "$dumplog" || true)
   log "class-data archive: $(du -h "$tree/lib/cmdop-update.jsa" | cut -f1) from $listed classes ($picocli of picocli)" \
-    "loaded by $n training runs; $skipped skipped by the dump; log: $dumplog"
+    "loaded by $(ls "$train"/*.classlist | wc -l) training runs; $skipped skipped by the dump; log: $dumplog"
   units
 }
 
