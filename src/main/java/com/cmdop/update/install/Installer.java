@@ -25,7 +25,7 @@ import java.util.Set;
  *   <li>stage: the bytes go to {@code .cmdop.staging-<random>} beside install_path (0600), capped at the
  *       signed length, fsynced, and their SHA-256 is compared (constant time) with the signed one. A
  *       mismatch deletes the staging file, writes the CRITICAL tamper line and fails with 80: nothing changed;
- *   <li>the staged file becomes 0755; the journal is written; the current binary is copied into the cache
+ *   <li>the staged file becomes 0755; the journal is written; the current binary is kept in the cache (a hard link, else a copy)
  *       as the rollback target;
  *   <li>one atomic rename over install_path, restart, heartbeat; then commit, or revert and fail with 81
  *       ({@link Transition}).
@@ -125,7 +125,7 @@ public final class Installer {
     }
 
     /**
-     * Writes the PREPARED journal, then copies the current binary into the cache. On a failure nothing has
+     * Writes the PREPARED journal, then keeps the current binary in the cache. On a failure nothing has
      * changed at install_path: the journal and the partial copy are removed again.
      */
     private Journal prepare(String op, Journal.Binary current, Journal.Binary to, String keyId) {
