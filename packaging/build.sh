@@ -63,17 +63,16 @@ modules() {
   echo "$mods"
 }
 
-# Runs the real commands once with the bundled runtime and records the classes they load; the class
+# train JAVA JAR DIR runs the real commands once (JAVA on JAR) and records the classes they load; the class
 # list is normalized (sorted, no ids, no constant-pool lines, whose content depends on thread timing)
 # so that the archive dumped from it is the same bytes on every build. A static archive is used,
 # also on JDK 25: its -XX:AOTCacheOutput archive differs in ~3 MB between two dumps of the same
 # training run, which would make the package unreproducible (see docs/packaging.md).
-archive() {
-  local tree=$1 java=$1/runtime/bin/java jar=$1/lib/cmdop-update.jar train=$work/train
+train() {
+  local java=$1 jar=$2 train=$3 n=0 args
   local flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
   rm -rf "$train"
   mkdir -p "$train/root/run/systemd/system"
-  local n=0 args
   while IFS= read -r args; do
     n=$((n + 1))
     # shellcheck disable=SC2086 # each line is one command line
@@ -96,8 +95,15 @@ demo --dir $train/demo
 --root $train/root converge --state $here/training/desired.yaml --json
 --root $train/root --auto on
 --root $train/root converge --state $here/training/desired.yaml --check --json --detailed-exitcode
+--root $train/root converge --state $here/training/desired.yaml --offline --json
 EOF
   cat "$train"/*.classlist | grep -v -e '^#' -e '^@cp ' | sed -E 's/ id: [0-9]+$//' | sort -u >"$train/classes.lst"
+}
+
+archive() {
+  local tree=$1 train=$work/train
+  local flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+  train "$tree/runtime/bin/java" "$tree/lib/cmdop-update.jar" "$train"
   if [ "$(release_major "$tree/runtime")" -lt 19 ]; then
     # JDK 17 accepts an app archive only at the class path it was dumped with, so one made here would
     # be refused wherever the tree is installed (and the JDK classes with it); its runtime keeps the
@@ -121,7 +127,7 @@ EOF
   picocli=$(grep -c '^picocli/' "$train/classes.lst" || true)
   skipped=$(grep -c -i 'skipping' "$dumplog" || true)
   log "class-data archive: $(du -h "$tree/lib/cmdop-update.jsa" | cut -f1) from $listed classes ($picocli of picocli)" \
-    "loaded by $n training runs; $skipped skipped by the dump; log: $dumplog"
+    "loaded by $(ls "$train"/*.classlist | wc -l) training runs; $skipped skipped by the dump; log: $dumplog"
   units
 }
 
@@ -236,8 +242,28 @@ sums() {
   sed 's/^/  /' "$target/SHA256SUMS" >&2
 }
 
+# A class-data archive of the checkout's jar for the JDK that runs Maven: JDK 17 uses an archive of
+# application classes only at the class path it was dumped with, which a checkout's target/ keeps; a
+# rebuilt jar (another size or mtime) makes the JVM ignore the archive, silently, until this runs again.
+# picocli's version-49 classes are archived too (a static dump takes them; only dynamic archives skip them).
+checkout_archive() {
+  local jar=$target/cmdop-update.jar java=$CMDOP_BUILD_JAVA/bin/java train=$work/train-checkout
+  train "$java" "$jar" "$train"
+  rm -f "$target/cmdop-update.jsa" "$target/cmdop-update.jsa.java"
+  "$java" -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$train/classes.lst" \
+    -XX:SharedArchiveFile="$target/cmdop-update.jsa" -cp "$jar" >"$work/checkout-archive-dump.log" 2>&1 || {
+    log "checkout class-data archive dump failed (bin/cmdop-update runs without it):"
+    tail -5 "$work/checkout-archive-dump.log" >&2
+    rm -f "$target/cmdop-update.jsa"
+    return 0
+  }
+  readlink -f "$java" >"$target/cmdop-update.jsa.java" # the launcher uses the archive with this java only
+  log "checkout class-data archive: $target/cmdop-update.jsa ($(grep -c -v '^@' "$train/classes.lst") classes listed)"
+}
+
 case "${1:-}" in
   tree) tree ;;
   sums) sums ;;
-  *) echo "usage: $0 tree|sums" >&2; exit 64 ;;
+  checkout-archive) checkout_archive ;;
+  *) echo "usage: $0 tree|sums|checkout-archive" >&2; exit 64 ;;
 esac

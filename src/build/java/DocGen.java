@@ -33,7 +33,7 @@ public final class DocGen {
         String version = args[1];
         String date = Instant.ofEpochSecond(Long.parseLong(args[2])).atZone(ZoneOffset.UTC).toLocalDate().toString();
         Files.createDirectories(out);
-        CommandLine cl = CliFactory.create(AppContext.system(), new String[0]);
+        CommandLine cl = CliFactory.create(AppContext.system());
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(WIDTH);
 

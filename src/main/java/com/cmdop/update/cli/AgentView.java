@@ -1,5 +1,6 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.exec.MachineFacts;
 import com.cmdop.update.install.InstallStatus;
 import com.cmdop.update.install.Quarantine;
 import com.cmdop.update.state.Machine;
@@ -40,10 +41,11 @@ final class AgentView {
      * (drift: converge reinstalls); {@code custom}: such bytes kept on purpose by a hold; null: none known.
      */
     static String binary(InstallStatus s, boolean held) {
-        if (s.installedVerified() == null) {
-            return null;
-        }
-        return s.installedVerified() ? "signed" : held ? "custom" : "modified";
+        return switch (MachineFacts.binary(s)) {
+            case NONE -> null;
+            case SIGNED -> "signed";
+            case MODIFIED -> held ? "custom" : "modified";
+        };
     }
 
     static List<Map<String, Object>> quarantined(InstallStatus s) {

@@ -73,9 +73,8 @@ import picocli.CommandLine.Option;
             "",
             "Files: <root>/etc/cmdop/config.yaml (settings); <root>/var/log/cmdop/agent.log and "
                     + "audit.jsonl (logs). As a user other than root (or with --user): ~/.config/cmdop/config.yaml, "
-                    + "~/.local/bin/cmdop and ~/.local/state/cmdop/. Guides: README.md and docs/ in the source tree."},
-        subcommands = {StatusCommand.class, ConvergeCommand.class, LogsCommand.class, ReleaseCommand.class,
-            DemoCommand.class, QuarantineCommand.class, HelpCommand.class})
+                    + "~/.local/bin/cmdop and ~/.local/state/cmdop/. Guides: README.md and docs/ in the source tree."})
+// the subcommands are registered by CliFactory (COMMANDS), only those a command line needs
 public final class RootCommand extends BaseCommand {
     @Option(names = "--check", description = "Check only: is an update waiting? Changes nothing.")
     boolean check;

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Reads what the planner needs to know of a machine, without the feed: reads only, no lock. */
-final class MachineFacts {
+public final class MachineFacts {
     private MachineFacts() {}
 
     static ActualState read(Machine machine, Scheduler scheduler) {
@@ -39,8 +39,11 @@ final class MachineFacts {
                 MachineIdentity.of(machine.paths().root()));
     }
 
-    /** Signed bytes as recorded, bytes that match no signed checksum, or nothing known installed. */
-    static ActualState.Binary binary(InstallStatus install) {
+    /**
+     * Signed bytes as recorded, bytes that match no signed checksum, or nothing known installed: the one
+     * definition of {@code binary: modified}, for the planner's drift and for {@code status}/the envelope alike.
+     */
+    public static ActualState.Binary binary(InstallStatus install) {
         if (install.installedVerified() == null) {
             return ActualState.Binary.NONE;
         }

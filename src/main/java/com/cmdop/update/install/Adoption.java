@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * the binary found before the first run, or one replaced by hand since. It is hashed, its version is
  * learned from {@code <binary> --version} (5 s timeout; the first {@code v}+SemVer token, else
  * {@code unknown}) and recorded as installed, unsigned. It is never moved or changed: the next install
- * copies it into the cache as the rollback target before anything replaces it, so it is never lost.
+ * keeps it in the cache as the rollback target before anything replaces it, so it is never lost.
  */
 final class Adoption {
     static final Duration VERSION_TIMEOUT = Duration.ofSeconds(5);
@@ -37,8 +37,8 @@ final class Adoption {
     /** Returns what it did, or null when state.json already matched install_path. */
     String reconcile() {
         Path bin = env.installPath();
-        String sha = Binaries.sha256OrNull(bin);
         StateFile state = StateFile.load(env.stateFile());
+        String sha = Binaries.sha256OrNull(bin, state);
         StateFile.Installed recorded = state.installed();
         if (sha == null) {
             if (recorded == null) {

@@ -1,9 +1,11 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.FileHashes;
 import com.cmdop.update.state.StateFile;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
+import com.cmdop.update.io.FileIdentity;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.trust.Sha256;
 import java.io.IOException;
@@ -30,11 +32,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Copies of agent binaries in {@code <data_dir>/versions/<name>/}: {@code cmdop} (mode 0600; it is
- * made executable only when copied back beside install_path) and {@code cmdop.sha256}
+ * Agent binaries kept in {@code <data_dir>/versions/<name>/}: {@code cmdop} and {@code cmdop.sha256}
  * ({@code sha256sum} format), written last as the completion marker. A directory without a marker
- * naming its binary's hash is a leftover of an interrupted copy. The data directory may be on another
- * filesystem than install_path, so entries are copies, never renames.
+ * naming its binary's hash is a leftover of an interrupted store.
+ *
+ * <p>The binary about to be replaced is kept as a hard link to its inode when the data directory is on
+ * install_path's filesystem (no bytes are copied or read: the swap renames a new inode over install_path,
+ * so the old one lives on in the cache alone, mode as it was, in a 0700 directory); on another filesystem, or
+ * where a link is refused, it is copied (0600) and the copy hashed. Either way the entry is never trusted
+ * by name: a rollback hashes the bytes it copies back against the recorded SHA-256.
  */
 final class BinaryCache {
     /** The cache directory's name in the data directory. */
@@ -87,20 +93,25 @@ final class BinaryCache {
     }
 
     /**
-     * Copies {@code source} into the entry {@code name}, checking that the copy hashes to {@code sha256};
-     * an existing complete entry with the same bytes is kept as it is.
+     * Keeps {@code source} (whose bytes hash to {@code sha256}) as the entry {@code name}: a hard link when it
+     * can be, else a copy checked against {@code sha256}; an entry that already is this file is kept as it is.
+     * {@code state} is the state.json that remembers the source's hash by identity ({@link FileHashes}).
      */
-    void store(String name, Path source, String sha256) {
+    void store(String name, Path source, String sha256, StateFile state) {
         Path entry = entry(name);
-        if (isComplete(name, sha256) && measure(name).matches(sha256)) {
-            return;
+        FileIdentity known = FileIdentity.of(source);
+        if (known != null && !sha256.equals(FileHashes.sha256OrNull(source, state))) {
+            known = null; // it is no longer the file that was hashed: copy it, and the copy's hash says so
+        }
+        if (known != null && known.sameFile(FileIdentity.of(binary(name))) && isComplete(name, sha256)) {
+            return; // already this very file
         }
         delete(name);
         AtomicFiles.createDirectories(dir);
         Path tmp = entry.resolve(".cmdop.tmp-" + HexFormat.of().formatHex(Staging.randomBytes(6)));
         try {
             Files.createDirectories(entry, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            byte[] digest = copyHashing(source, tmp, crashPoints);
+            byte[] digest = linked(source, tmp, known) ? Sha256.parseHex(sha256) : copyHashing(source, tmp, crashPoints);
             if (!Sha256.equal(digest, Sha256.parseHex(sha256))) {
                 AtomicFiles.deleteQuietly(tmp);
                 throw new UpdateException(ErrorCode.IO_ERROR, source + " changed while it was being copied to "
@@ -117,13 +128,28 @@ final class BinaryCache {
                 "rw-------");
     }
 
-    Sha256.Measurement measure(String name) {
-        Path b = binary(name);
-        try (InputStream in = Files.newInputStream(b, LinkOption.NOFOLLOW_LINKS)) {
-            return Sha256.measure(in, Long.MAX_VALUE, b.toString());
-        } catch (IOException e) {
-            throw AtomicFiles.ioFailure("read", b, e);
+    /**
+     * Hard-links {@code source} as {@code target}; true when the link is the file whose identity was
+     * {@code known} when its hash was taken (a link changes only ctime), so that hash stands for it. False,
+     * with nothing left behind, when a link cannot be made (another filesystem, a refusal) or the file
+     * changed meanwhile: then the caller copies and hashes.
+     */
+    private boolean linked(Path source, Path target, FileIdentity known) {
+        if (known == null) {
+            return false;
         }
+        try {
+            Files.createLink(target, source);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false; // EXDEV, EPERM (protected_hardlinks), a filesystem without links: copy instead
+        }
+        crashPoints.reach(CrashPoints.CACHE);
+        FileIdentity now = FileIdentity.of(target);
+        if (now != null && now.sameFile(known) && now.size() == known.size() && now.mtimeNanos() == known.mtimeNanos()) {
+            return true;
+        }
+        AtomicFiles.deleteQuietly(target);
+        return false;
     }
 
     /** Entry names present, complete or not. */

@@ -21,7 +21,7 @@ public final class CrashPoints {
     public static final String VERIFY = "verify";
     /** Verified, executable, the journal written; the current binary not yet cached. */
     public static final String STAGE = "stage";
-    /** Part of the current binary is copied into the cache. */
+    /** The current binary is being kept in the cache (linked, or part of it copied). */
     public static final String CACHE = "cache";
     /** The new binary was just renamed over install_path; the journal still says "prepared". */
     public static final String SWAP = "swap";

@@ -19,10 +19,11 @@ public record InstallStatus(String installedVersion, Boolean installedVerified, 
         List<Quarantine.Entry> quarantined) {
 
     public static InstallStatus read(Path installPath, Path dataDir) {
-        StateFile.Installed rec = StateFile.ofDataDir(dataDir).installed();
+        StateFile state = StateFile.ofDataDir(dataDir);
+        StateFile.Installed rec = state.installed();
         Boolean verified = null;
         if (rec != null) {
-            verified = rec.signed() && Binaries.same(rec.sha256(), Binaries.sha256OrNull(installPath));
+            verified = rec.signed() && Binaries.same(rec.sha256(), Binaries.sha256OrNull(installPath, state));
         }
         return new InstallStatus(rec == null ? null : rec.version(), verified,
                 Retention.previous(dataDir).orElse(null), Quarantine.load(dataDir).list());

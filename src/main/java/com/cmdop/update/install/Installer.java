@@ -9,6 +9,7 @@ import com.cmdop.update.service.HeartbeatWatcher;
 import com.cmdop.update.trust.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.Set;
  *   <li>stage: the bytes go to {@code .cmdop.staging-<random>} beside install_path (0600), capped at the
  *       signed length, fsynced, and their SHA-256 is compared (constant time) with the signed one. A
  *       mismatch deletes the staging file, writes the CRITICAL tamper line and fails with 80: nothing changed;
- *   <li>the staged file becomes 0755; the journal is written; the current binary is copied into the cache
+ *   <li>the staged file becomes 0755; the journal is written; the current binary is kept in the cache (a hard link, else a copy)
  *       as the rollback target;
  *   <li>one atomic rename over install_path, restart, heartbeat; then commit, or revert and fail with 81
  *       ({@link Transition}).
@@ -58,6 +59,7 @@ public final class Installer {
         try {
             env.info("download", "started", show(from), version, expected.sha256(), expected.keyId(),
                     "download: " + version + " (" + expected.length() + " bytes) to " + staging);
+            Instant started = Instant.now(); // the wall clock, as file times are: not the run's clock
             Sha256.Measurement m;
             try {
                 m = Staging.download(staging, source, expected.length(),
@@ -70,6 +72,7 @@ public final class Installer {
             }
             env.info("verify", "ok", show(from), version, m.hex(), expected.keyId(), "verify: " + version + " sha256 "
                     + m.hex() + " matches the checksum signed by key " + expected.keyId());
+            Staging.backdate(staging, started);
             Staging.makeExecutable(staging);
             Journal j = prepare(Journal.INSTALL, from, new Journal.Binary(version, m.hex(), true, null), expected.keyId());
             return transition.run(j, staging).withEarlierWarnings(recovered.warnings());
@@ -96,6 +99,7 @@ public final class Installer {
         preflight.check(env.installPath(), env.dataDir(), size, from == null ? 0 : Binaries.sizeOrZero(env.installPath()));
         Path staging = Staging.create(env.installDir());
         try {
+            Instant started = Instant.now();
             Sha256.Measurement m = Staging.copyFrom(cache.binary(prev.cache()), staging);
             if (!m.matches(prev.sha256())) {
                 Map<String, Object> d = new LinkedHashMap<>();
@@ -110,6 +114,7 @@ public final class Installer {
             }
             env.info("verify", "ok", show(from), prev.version(), m.hex(), null, "verify: the cached " + prev.version()
                     + " matches its recorded sha256 " + m.hex());
+            Staging.backdate(staging, started);
             Staging.makeExecutable(staging);
             Journal j = prepare(Journal.ROLLBACK, from, new Journal.Binary(prev.version(), prev.sha256(), prev.signed(),
                     prev.cache()), null);
@@ -120,7 +125,7 @@ public final class Installer {
     }
 
     /**
-     * Writes the PREPARED journal, then copies the current binary into the cache. On a failure nothing has
+     * Writes the PREPARED journal, then keeps the current binary in the cache. On a failure nothing has
      * changed at install_path: the journal and the partial copy are removed again.
      */
     private Journal prepare(String op, Journal.Binary current, Journal.Binary to, String keyId) {
@@ -140,7 +145,7 @@ public final class Installer {
         try {
             env.crashPoints().reach(CrashPoints.STAGE);
             if (from != null) {
-                cache.store(from.cache(), env.installPath(), from.sha256());
+                cache.store(from.cache(), env.installPath(), from.sha256(), StateFile.load(env.stateFile()));
             }
         } catch (RuntimeException e) {
             try {
@@ -178,11 +183,12 @@ public final class Installer {
 
     /** The binary at install_path now (after recovery, state.json agrees with it), or null. */
     private Journal.Binary current() {
-        String sha = Binaries.sha256OrNull(env.installPath());
+        StateFile state = StateFile.load(env.stateFile());
+        String sha = Binaries.sha256OrNull(env.installPath(), state);
         if (sha == null) {
             return null;
         }
-        StateFile.Installed rec = StateFile.load(env.stateFile()).installed();
+        StateFile.Installed rec = state.installed();
         boolean known = rec != null && rec.sha256().equals(sha);
         return new Journal.Binary(known ? rec.version() : StateFile.UNKNOWN, sha, known && rec.signed(), null);
     }

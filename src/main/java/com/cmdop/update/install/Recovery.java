@@ -3,6 +3,7 @@ package com.cmdop.update.install;
 import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.service.HeartbeatWatcher;
+import com.cmdop.update.state.StateFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +102,7 @@ public final class Recovery {
     }
 
     private String finishOrUndo(Journal j, Transition transition) {
-        String now = Binaries.sha256OrNull(env.installPath());
+        String now = Binaries.sha256OrNull(env.installPath(), StateFile.load(env.stateFile()));
         String what = j.op() + " of " + j.to().version() + " (from " + (j.from() == null ? "nothing" : j.from().version())
                 + ", interrupted in phase " + j.phase().name().toLowerCase(java.util.Locale.ROOT) + ")";
         String done;

@@ -18,8 +18,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,6 +38,8 @@ import java.util.stream.Stream;
 final class Staging {
     static final String PREFIX = ".cmdop.staging-";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One buffer for the whole download: few, large writes to the file (measured: bench/run). */
+    private static final int WRITE_BUFFER = 1024 * 1024;
 
     private Staging() {}
 
@@ -50,15 +55,18 @@ final class Staging {
 
     /**
      * Streams the source into the (empty) staging file with at most {@code maxBytes} accepted, fsyncs it,
-     * and returns the SHA-256 of what is on disk.
+     * and returns the SHA-256 of the bytes written to it, computed as they pass on their way to the file:
+     * the file is not read back. (It is ours alone meanwhile: created 0600 with CREATE_NEW in a directory
+     * that Preflight found safe, and only renamed, never reopened, after this.)
      */
     static Sha256.Measurement download(Path staging, ArtifactSource source, long maxBytes, Progress progress,
             CrashPoints crashPoints) {
         CappedOutputStream capped = null;
+        Sha256.Hashing hashing = null;
         try (FileChannel ch = FileChannel.open(staging, Set.of(StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS))) {
-            capped = new CappedOutputStream(progress.wrap(new BufferedOutputStream(Channels.newOutputStream(ch),
-                    64 * 1024)), maxBytes, crashPoints);
+            hashing = new Sha256.Hashing(new BufferedOutputStream(Channels.newOutputStream(ch), WRITE_BUFFER));
+            capped = new CappedOutputStream(progress.wrap(hashing), maxBytes, crashPoints);
             try {
                 source.writeTo(capped);
                 capped.flush();
@@ -78,7 +86,7 @@ final class Staging {
             throw e;
         }
         crashPoints.reach(CrashPoints.VERIFY);
-        return measure(staging, maxBytes);
+        return hashing.measurement();
     }
 
     /** Copies a cached binary into the (empty) staging file, fsyncs it, and measures what is on disk. */
@@ -99,6 +107,19 @@ final class Staging {
             return Sha256.measure(in, maxBytes, file.toString());
         } catch (IOException e) {
             throw AtomicFiles.ioFailure("read", file, e);
+        }
+    }
+
+    /**
+     * Sets the staged file's mtime to the whole second before {@code started} (when its bytes began to be
+     * written), so that any later write, whatever the filesystem's timestamp granularity, moves mtime forward:
+     * the identity under which {@code FileHashes} remembers the installed binary's hash then no longer matches.
+     */
+    static void backdate(Path staging, Instant started) {
+        try {
+            Files.setLastModifiedTime(staging, FileTime.from(started.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1)));
+        } catch (IOException e) {
+            throw AtomicFiles.ioFailure("set the modification time of", staging, e);
         }
     }
 

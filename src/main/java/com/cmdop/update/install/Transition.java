@@ -1,5 +1,6 @@
 package com.cmdop.update.install;
 
+import com.cmdop.update.state.FileHashes;
 import com.cmdop.update.state.StateFile;
 import com.cmdop.update.audit.EventLog;
 import com.cmdop.update.model.error.ErrorCode;
@@ -59,6 +60,8 @@ final class Transition {
         Journal.Binary to = prepared.to();
         String fromVersion = prepared.from() == null ? null : prepared.from().version();
         Staging.swapInto(staging, env.installPath());
+        // the staged bytes were hashed as they were written and backdated (Staging.backdate): remember them
+        FileHashes.written(env.installPath(), to.sha256(), env.stateFile());
         env.info("swap", "applied", fromVersion, to.version(), to.sha256(), prepared.keyId(),
                 "swap: " + env.installPath() + " is now " + to.version() + " (was " + show(fromVersion) + ")");
         env.crashPoints().reach(CrashPoints.SWAP);
@@ -158,7 +161,7 @@ final class Transition {
         Journal.Binary from = j.from();
         Journal.Binary to = j.to();
         Path ip = env.installPath();
-        String now = Binaries.sha256OrNull(ip);
+        String now = Binaries.sha256OrNull(ip, StateFile.load(env.stateFile()));
         boolean swapped = false;
         String problem = null;
         boolean kept = from == null && now != null && Binaries.same(now, to.sha256());

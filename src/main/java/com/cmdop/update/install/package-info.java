@@ -59,7 +59,7 @@
  * Directories: install_path's directory and the data directory, and every parent up to {@code /}, must
  * be owned by root or this user and not group/world-writable; a world-writable parent with the sticky
  * bit ({@code /tmp}) is accepted because others cannot replace entries they do not own there. Adopted
- * binaries are copied into the cache by the first install that replaces them (the only moment they could
+ * binaries are kept in the cache (linked or copied) by the first install that replaces them (the only moment they could
  * be lost), not at adoption. A first install (no binary before) that fails its heartbeat is removed again.
  */
 package com.cmdop.update.install;

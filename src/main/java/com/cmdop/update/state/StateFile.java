@@ -2,6 +2,7 @@ package com.cmdop.update.state;
 
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.model.Advisory;
+import com.cmdop.update.io.FileIdentity;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
@@ -34,6 +35,8 @@ import java.util.Map;
  *                       "failures": failed checks in a row (optional)}
  * "last_success":      {"time", "available_version", "advisories": [{"id", "severity", "summary", "fixed_in"}]}
  * "last_change":       {"time", "actor", "actions": ["set-channel", ...]}
+ * "file_hashes":       {"/usr/local/bin/cmdop": {"dev", "ino", "size", "mtime_ns", "ctime_ns", "sha256"}, ...}
+ *                      hashes remembered by file identity ({@link FileHashes}); added by every save
  * </pre>
  * Reading is tolerant: a missing file is an empty state, and a field of the wrong type reads as absent
  * (an unreadable {@code previous} expiry reads as the epoch, so it is purged rather than trusted); only
@@ -320,8 +323,52 @@ public final class StateFile {
         actions.forEach(a::add);
     }
 
-    /** Writes the file atomically; fields this version does not know are written back as they were. */
+    // ---- file hashes (FileHashes owns the rule; this is only where they are kept)
+
+    /** The hash remembered for the file at the absolute path {@code key}, or null (also when unreadable). */
+    FileHashes.Known knownHash(String key) {
+        JsonNode n = root.path("file_hashes").get(key);
+        if (n == null || !n.isObject() || text(n, "sha256") == null) {
+            return null;
+        }
+        for (String f : List.of("dev", "ino", "size", "mtime_ns", "ctime_ns")) {
+            if (!n.path(f).canConvertToLong()) {
+                return null;
+            }
+        }
+        return new FileHashes.Known(new FileIdentity(n.get("dev").asLong(), n.get("ino").asLong(),
+                n.get("size").asLong(), n.get("mtime_ns").asLong(), n.get("ctime_ns").asLong()), text(n, "sha256"));
+    }
+
+    /** Adds what this run learned about files of this data directory; keeps the newest {@link FileHashes#MAX_REMEMBERED}. */
+    private void rememberLearnedHashes() {
+        Map<String, FileHashes.Known> learned = FileHashes.learned(file);
+        if (learned.isEmpty()) {
+            return;
+        }
+        JsonNode existing = root.get("file_hashes");
+        ObjectNode all = existing instanceof ObjectNode o ? o : root.putObject("file_hashes");
+        learned.forEach((path, k) -> {
+            all.remove(path); // re-added last: the newest entries are at the end
+            ObjectNode n = all.putObject(path);
+            n.put("dev", k.identity().device());
+            n.put("ino", k.identity().inode());
+            n.put("size", k.identity().size());
+            n.put("mtime_ns", k.identity().mtimeNanos());
+            n.put("ctime_ns", k.identity().ctimeNanos());
+            n.put("sha256", k.sha256());
+        });
+        while (all.size() > FileHashes.MAX_REMEMBERED) {
+            all.remove(all.fieldNames().next());
+        }
+    }
+
+    /**
+     * Writes the file atomically; fields this version does not know are written back as they were. The hashes
+     * this run learned about this data directory's files are written with it.
+     */
     public void save() {
+        rememberLearnedHashes();
         try {
             AtomicFiles.write(file, JSON.writeValueAsBytes(root), "rw-r--r--");
         } catch (JsonProcessingException e) {

@@ -85,6 +85,35 @@ public final class Sha256 {
         return new Measurement(md.digest(), total);
     }
 
+    /** An output stream that hashes what it passes on; {@link #measurement()} once everything was written. */
+    public static final class Hashing extends java.io.FilterOutputStream {
+        private final MessageDigest md = newDigest();
+        private long length;
+
+        public Hashing(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            md.update((byte) b);
+            length++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            md.update(b, off, len);
+            length += len;
+        }
+
+        /** The digest and length of everything written; call once, at the end. */
+        public Measurement measurement() {
+            return new Measurement(md.digest(), length);
+        }
+    }
+
     /** Constant-time equality of two digests. */
     public static boolean equal(byte[] a, byte[] b) {
         return MessageDigest.isEqual(a, b);

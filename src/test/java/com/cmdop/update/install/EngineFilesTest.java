@@ -66,7 +66,7 @@ class EngineFilesTest {
         String sha = com.cmdop.update.trust.Sha256.hex("binary one".getBytes());
         BinaryCache cache = new BinaryCache(dir.resolve("versions"));
 
-        cache.store("v1.2.3", src, sha);
+        cache.store("v1.2.3", src, sha, com.cmdop.update.state.StateFile.load(dir.resolve("state.json")));
 
         assertThat(cache.isComplete("v1.2.3", sha)).isTrue();
         assertThat(cache.binary("v1.2.3")).hasContent("binary one");
@@ -85,7 +85,8 @@ class EngineFilesTest {
         Files.writeString(src, "binary one");
         BinaryCache cache = new BinaryCache(dir.resolve("versions"));
 
-        UpdateException e = catchThrowableOfType(UpdateException.class, () -> cache.store("v1.2.3", src, SHA_A));
+        UpdateException e = catchThrowableOfType(UpdateException.class, () -> cache.store("v1.2.3", src, SHA_A,
+                com.cmdop.update.state.StateFile.load(dir.resolve("state.json"))));
 
         assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
         assertThat(e.getMessage()).contains("changed while it was being copied");

@@ -29,7 +29,7 @@ import org.apache.commons.io.input.BoundedInputStream;
  * hangs this like any other program.
  */
 public final class DirectoryFeedClient implements FeedClient {
-    private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = 1024 * 1024; // one large buffer for the whole artifact: few reads, few writes
 
     private final FeedLocation location;
 
