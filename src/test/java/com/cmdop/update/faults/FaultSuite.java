@@ -252,7 +252,7 @@ public final class FaultSuite {
     private String config(String feedLocation) {
         return "update:\n  channel: stable\n  feed: " + feedLocation + "\n  trusted_keys:\n    - " + feed.publicKey() + "\n"
                 + "  service:\n    restart: [/bin/sh, -c, 'exec \"$CMDOP_ROOT/../restart.sh\"']\n"
-                + "    heartbeat_timeout: 2s\n    restart_timeout: 1s\n";
+                + "    heartbeat_timeout: 4s\n    restart_timeout: 3s\n";
     }
 
     private void writeRestart(Path runDir, String which) throws IOException {
@@ -530,9 +530,12 @@ public final class FaultSuite {
         Files.writeString(config, rewritten);
     }
 
-    /** A planted file or link and how to take it away again. */
-    private record Planted(String what, Path at, Path aside) {
+    /** A planted file or link and how to take it away again (and the mode to give its parent back). */
+    private record Planted(String what, Path at, Path aside, String parentMode) {
         void remove() throws IOException {
+            if (parentMode != null) {
+                Files.setPosixFilePermissions(at.getParent(), PosixFilePermissions.fromString(parentMode));
+            }
             if (Files.isSymbolicLink(at) || isFifo(at)) {
                 Files.delete(at);
             }
@@ -556,10 +559,12 @@ public final class FaultSuite {
         {"var/lib/cmdop/update/journal.json", "secret"},
         {"var/lib/cmdop/update/state.json", "secret"},
         {"var/lib/cmdop/update/trust.json", "secret"},
-        {"var/lib/cmdop/update", "dir"},
+        // the whole data or log directory: only someone who may write its parent can plant that link, so the
+        // parent is made writable by all (the agent's service user) first; the run must refuse it
+        {"var/lib/cmdop/update", "dir", "parent-writable"},
         {"var/log/cmdop/agent.log", "secret"},
         {"var/log/cmdop/audit.jsonl", "secret"},
-        {"var/log/cmdop", "dir"},
+        {"var/log/cmdop", "dir", "parent-writable"},
         {"var/lib/cmdop/heartbeat.json", "secret"},
         {"usr/local/bin/cmdop", "dir/v1.0.0/cmdop"},
         {"etc/cmdop/config.yaml", "config"},
@@ -580,8 +585,14 @@ public final class FaultSuite {
         Path aside = moveAside(at);
         Files.createDirectories(at.getParent());
         Files.createSymbolicLink(at, target);
+        String parentMode = null;
+        if (l.length > 2) {
+            parentMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(at.getParent()));
+            Files.setPosixFilePermissions(at.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
         return new Planted("link " + l[0] + " -> " + (l[1].equals("config") ? "a config.yaml outside" : "sentinel/"
-                + l[1]), at, aside);
+                + l[1]) + (parentMode != null ? " in a world-writable " + root.relativize(at.getParent()) : ""), at,
+                aside, parentMode);
     }
 
     private static final String[] FIFOS = {"var/lib/cmdop/heartbeat.json", "var/log/cmdop/agent.log",
@@ -597,7 +608,7 @@ public final class FaultSuite {
         if (r.exit != 0) {
             throw new IllegalStateException("mkfifo: " + r.out);
         }
-        return new Planted("fifo " + where, at, aside);
+        return new Planted("fifo " + where, at, aside, null);
     }
 
     private static Path moveAside(Path at) throws IOException {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The randomized fault suite (issue #9) as part of {@code mvn verify}, so {@code .ci/run} runs it.
  * Size and seed: {@code -Dfault.runs=N -Dfault.seed=S}, or {@code FAULT_RUNS} / {@code FAULT_SEED} in the
- * environment; by default 200 runs with a fresh seed, printed first so a failure can be replayed. Results go
+ * environment; by default up to 300 runs within 240 s ({@code fault.budget} / {@code FAULT_BUDGET}), with a fresh
+ * seed printed first so a failure can be replayed. Results go
  * to {@code target/fault-suite/summary.json} and {@code summary.md}.
  */
 class FaultSuiteIT {

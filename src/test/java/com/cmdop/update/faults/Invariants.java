@@ -157,7 +157,11 @@ final class Invariants {
                 diff.put(k, b + " -> " + after.getOrDefault(k, "(gone)"));
             }
         });
-        after.forEach((k, a) -> diff.putIfAbsent(k, before.containsKey(k) ? a : "(new) " + a));
+        after.forEach((k, a) -> {
+            if (!before.containsKey(k)) {
+                diff.put(k, "(new) " + a);
+            }
+        });
         return List.of(what + " outside the machine changed: " + diff);
     }
 
