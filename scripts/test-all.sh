@@ -25,7 +25,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "test-all: Java unit and black-box tests (mvn verify), with the randomized fault suite"
-echo "test-all: (FaultSuiteIT: up to \${FAULT_RUNS:-300} runs in \${FAULT_BUDGET:-240} s; FAULT_SEED replays one)"
+echo "test-all: (FaultSuiteIT: up to ${FAULT_RUNS:-300} runs in ${FAULT_BUDGET:-240} s; FAULT_SEED replays one)"
 mvn -B -ntp verify
 if [ -f target/fault-suite/summary.md ]; then
   echo "test-all: fault suite figures (target/fault-suite/summary.json; docs/SECURITY.md quotes them)"
