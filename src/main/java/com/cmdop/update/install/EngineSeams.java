@@ -51,7 +51,7 @@ public record EngineSeams(
         return new HeartbeatWatcher(heartbeatFile, nanoTime, sleeper, heartbeatPoll);
     }
 
-    Preflight preflight() {
+    public Preflight preflight() {
         return new Preflight(disk, uid);
     }
 
