@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of cmdop-update: the Java unit and black-box tests (which include the interop
-# tests against Debian's minisign), then the Ansible collection, the examples, and the packages
+# tests against Debian's minisign and the randomized fault suite, scripts/fault-suite.sh), then the Ansible collection, the examples, and the packages
 # (the .deb installed into a throwaway root, the tarballs, the install role, a byte-for-byte rebuild).
 # Installs what the tests need when it is missing, so a clean Debian 12 machine (CI) passes too.
 set -euo pipefail
@@ -25,8 +25,13 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 
-echo "test-all: Java unit and black-box tests (mvn verify)"
+echo "test-all: Java unit and black-box tests (mvn verify), with the randomized fault suite"
+echo "test-all: (FaultSuiteIT: up to ${FAULT_RUNS:-300} runs in ${FAULT_BUDGET:-240} s; FAULT_SEED replays one)"
 mvn -B -ntp verify
+if [ -f target/fault-suite/summary.md ]; then
+  echo "test-all: fault suite figures (target/fault-suite/summary.json; docs/SECURITY.md quotes them)"
+  cat target/fault-suite/summary.md
+fi
 
 for runner in ansible-module/tests/run-all.sh examples/tests/run.sh packaging/tests/run.sh; do
   if [ -f "$runner" ]; then

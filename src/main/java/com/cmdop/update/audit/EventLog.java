@@ -235,6 +235,25 @@ public final class EventLog {
         }
     }
 
+    /**
+     * Why a log directory must not be written, or null: one of its directories is a symbolic link that sits in
+     * a directory others may write (not sticky), so anyone could have pointed it at a directory of root's
+     * (issue #9, found by the fault suite).
+     */
+    private static String linkInADirectoryOthersMayWrite(Path dir) throws IOException {
+        for (Path p = dir; p != null && p.getParent() != null; p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                int mode = (Integer) Files.getAttribute(p.getParent(), "unix:mode");
+                if ((mode & 022) != 0 && (mode & 01000) == 0) {
+                    return p + " is a symbolic link in " + p.getParent() + ", which others may write (mode "
+                            + String.format("%04o", mode & 07777) + "), so it is not followed; make "
+                            + p.getParent() + " writable by root only (chmod go-w), or set the log path elsewhere";
+                }
+            }
+        }
+        return null;
+    }
+
     /** Appends one line; returns null, or why it could not. Never throws. */
     static String append(Path file, String line) {
         if (file == null) {
@@ -242,6 +261,10 @@ public final class EventLog {
         }
         try {
             Path dir = file.toAbsolutePath().getParent();
+            String linked = linkInADirectoryOthersMayWrite(dir);
+            if (linked != null) {
+                return linked;
+            }
             if (dir != null) {
                 AtomicFiles.createDirectories(dir);
             }

@@ -186,6 +186,8 @@ public final class Converger {
     }
 
     private RunLock lock(Machine machine) {
+        // the lock file is created in the data directory: check it first, not only in recovery (issue #9)
+        ctx.seams().preflight().checkDataDir(machine.paths().dataDir(machine.settings()));
         return RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait());
     }
 

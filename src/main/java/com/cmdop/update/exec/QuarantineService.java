@@ -31,6 +31,7 @@ public final class QuarantineService {
      * @param warnings where log writes that failed are reported
      */
     public Quarantine.Entry clear(Machine machine, Version version, List<String> warnings) {
+        ctx.seams().preflight().checkDataDir(machine.paths().dataDir(machine.settings())); // before the lock file
         try (RunLock lock = RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait())) {
             Quarantine q = Quarantine.load(machine.paths().dataDir(machine.settings()));
             Quarantine.Entry entry = q.list().stream().filter(e -> e.version().equals(version)).findFirst()

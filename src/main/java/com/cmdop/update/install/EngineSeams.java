@@ -55,7 +55,7 @@ public record EngineSeams(
         return heartbeatFile == null ? null : new HeartbeatWatcher(heartbeatFile, nanoTime, sleeper, heartbeatPoll);
     }
 
-    Preflight preflight() {
+    public Preflight preflight() {
         return new Preflight(disk, uid);
     }
 

@@ -63,7 +63,7 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
     public static Journal load(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = AtomicFiles.readRegularFile(file);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -47,7 +47,7 @@ public final class Quarantine {
     static Quarantine loadFile(Path file) {
         List<Entry> list = new ArrayList<>();
         try {
-            JsonNode root = JSON.readTree(Files.readAllBytes(file));
+            JsonNode root = JSON.readTree(AtomicFiles.readRegularFile(file));
             for (JsonNode n : root.path("versions")) {
                 list.add(new Entry(Version.parse(n.get("version").asText()), n.path("reason").asText(""),
                         Instant.parse(n.get("since").asText())));

@@ -92,6 +92,24 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Reads a small file the tool owns (state.json, trust.json, the journal, the quarantine list) only when it
+     * is a regular file: a FIFO or device in its place would block open(2) forever, with the run lock held.
+     * A symbolic link is not followed. Missing: {@link java.nio.file.NoSuchFileException}.
+     */
+    public static byte[] readRegularFile(Path file) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            throw new FileSystemException(file.toString(), null, "not a regular file (a "
+                    + (a.isSymbolicLink() ? "symbolic link" : a.isDirectory() ? "directory" : "FIFO, socket or device")
+                    + "); move it aside and run again");
+        }
+        try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
+    }
+
     /** Maps an I/O failure to PERMISSION_DENIED, DISK_FULL or IO_ERROR with a message that says what to do. */
     public static UpdateException ioFailure(String what, Path path, IOException e) {
         String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();

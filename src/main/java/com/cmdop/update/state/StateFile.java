@@ -88,7 +88,7 @@ public final class StateFile {
     public static StateFile load(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = AtomicFiles.readRegularFile(file);
         } catch (NoSuchFileException e) {
             return new StateFile(file, JsonNodeFactory.instance.objectNode());
         } catch (IOException e) {

@@ -101,11 +101,11 @@ public final class SequenceStore {
 
     private static Map<String, Seen> read(Path file) {
         Map<String, Seen> m = new LinkedHashMap<>();
-        if (!Files.exists(file)) {
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return m;
         }
         try {
-            JsonNode channels = JSON.readTree(file.toFile()).path("channels");
+            JsonNode channels = JSON.readTree(AtomicFiles.readRegularFile(file)).path("channels");
             channels.fields().forEachRemaining(e -> m.put(e.getKey(),
                     new Seen(e.getValue().path("sequence").asLong(), e.getValue().path("sha256").asText())));
             return m;
