@@ -31,7 +31,9 @@ final class CheckReports {
         String installedText = installed == null ? "no version known to be installed" : "installed " + installed;
         int affecting = outcome.plan().advisories().size();
         String advisories = affecting == 0 ? "" : "; " + affecting + " security advisor" + (affecting == 1 ? "y" : "ies")
-                + " affect" + (affecting == 1 ? "s" : "") + " the installed version";
+                + (installed == null // nothing recorded: no agent, or one of unknown version, which may be affected
+                        ? " may affect the agent (its version is not known)"
+                        : " affect" + (affecting == 1 ? "s" : "") + " the installed version");
         report.msg((waiting
                 ? "update waiting: " + target + " (" + installedText + ", channel " + settings.channel() + ")"
                 : "up to date: " + installedText + "; channel " + settings.channel() + " offers " + available

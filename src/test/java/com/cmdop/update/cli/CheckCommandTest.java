@@ -108,6 +108,16 @@ class CheckCommandTest {
     }
 
     @Test
+    void withNoVersionKnownTheMessageDoesNotClaimTheAdvisoryAffectsAnInstalledVersion() {
+        Cli.Result r = check();
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("msg").asText())
+                .contains("no version known to be installed")
+                .contains("1 security advisory may affect the agent (its version is not known)")
+                .doesNotContain("affects the installed version");
+    }
+
+    @Test
     void aSecondCheckIsServedFromTheVerifiedCacheWhenNothingChanged() throws IOException {
         installed("v1.2.3");
         assertThat(check().json().get("feed").get("cached").asBoolean()).isFalse();
