@@ -164,7 +164,9 @@ public final class StatusCommand extends BaseCommand {
     @SuppressWarnings("unchecked")
     private static void print(PrintStream out, String title, Object map) {
         out.println(title + ":");
-        ((Map<String, Object>) map).forEach((k, v) -> out.println("  " + Output.padRight(k + ":", 16)
-                + (v == null ? "none" : v)));
+        Map<String, Object> m = (Map<String, Object>) map;
+        // one column per section, as wide as its longest key (service.health_check is 21)
+        int width = Math.max(16, m.keySet().stream().mapToInt(k -> k.length() + 2).max().orElse(0));
+        m.forEach((k, v) -> out.println("  " + Output.padRight(k + ":", width) + (v == null ? "none" : v)));
     }
 }

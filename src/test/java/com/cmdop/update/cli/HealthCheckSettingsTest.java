@@ -37,6 +37,15 @@ class HealthCheckSettingsTest {
     }
 
     @Test
+    void statusTextKeepsItsValuesInOneColumnWithTheLongHealthCheckKey() throws IOException {
+        config("    health_check: [systemctl, is-active, cmdop-agent]\n");
+        String text = cli.run("--root", root.toString(), "status").out();
+        String channel = text.lines().filter(l -> l.startsWith("  channel:")).findFirst().orElseThrow();
+        String check = text.lines().filter(l -> l.startsWith("  service.health_check:")).findFirst().orElseThrow();
+        assertThat(check.indexOf("[systemctl")).as(text).isEqualTo(channel.indexOf("stable"));
+    }
+
+    @Test
     void aBadHealthCheckNamesTheKeyAndTheFixAndChangesNothing() throws IOException {
         config("    health_check: systemctl is-active cmdop\n");
         byte[] before = Files.readAllBytes(root.resolve("etc/cmdop/config.yaml"));
