@@ -15,6 +15,7 @@ import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.StrictYaml;
 import com.cmdop.update.state.Machine;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,9 +33,13 @@ import java.util.stream.Collectors;
  * more, so {@code terraform plan} never changes a machine.
  */
 final class TerraformDataSource {
-    /** The query's keys: {@code root}, and every managed setting whose value is one string. */
-    private static final List<Setting<?>> SETTINGS = List.of(Setting.AUTO, Setting.CHANNEL, Setting.FEED, Setting.HOLD,
-            Setting.INTERVAL, Setting.PIN, Setting.WINDOW);
+    /**
+     * The query's keys: {@code root}, and every managed setting by its dotted id ({@code service.restart}); a
+     * list-valued one is a JSON array in a string ({@code jsonencode([...])}), since the protocol passes strings.
+     */
+    private static final List<Setting<?>> SETTINGS = Setting.MANAGED.stream()
+            .sorted(java.util.Comparator.comparing(Setting::id)).toList();
+    private static final ObjectMapper LISTS = new ObjectMapper();
 
     private final AppContext ctx;
     private final Function<Path, Machine> machines;
@@ -109,10 +114,27 @@ final class TerraformDataSource {
         Map<Setting<?>, Object> desired = new LinkedHashMap<>();
         for (Setting<?> setting : SETTINGS) {
             if (query.containsKey(setting.id())) {
-                desired.put(setting, reader.read(setting, query.get(setting.id()), setting.id()));
+                desired.put(setting, reader.read(setting, raw(setting, query.get(setting.id())), setting.id()));
             }
         }
         return DesiredState.of(desired);
+    }
+
+    /** The string as given, or for a list-valued setting the JSON array it holds. */
+    private static Object raw(Setting<?> setting, String value) {
+        if (!(setting.defaultValue() instanceof List<?>)) {
+            return value;
+        }
+        try {
+            JsonNode node = LISTS.readTree(value);
+            if (node != null && node.isArray()) {
+                return LISTS.convertValue(node, List.class);
+            }
+        } catch (IOException e) {
+            // reported below, with the fix
+        }
+        throw fail("query key '" + setting.id() + "' must be a JSON array in a string, such as "
+                + "jsonencode([\"systemctl\", \"restart\", \"cmdop-agent\"]); found '" + value + "'");
     }
 
     private static Map<String, String> result(RunOutcome outcome, Report report) {

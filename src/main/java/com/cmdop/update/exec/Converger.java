@@ -118,8 +118,11 @@ public final class Converger {
         Plan fresh = Planner.plan(request.desired(), MachineFacts.read(current, scheduler).withFeed(facts)
                 .withAdvisories(advisories));
         resolveInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
+        // the version step installs with the settings the run converges to: a new install_path, restart or check
+        InstallEnv target = InstallEnv.of(current.paths(), fresh.after(), ctx.env(), ctx.clock(), events, progress)
+                .withSeams(ctx.seams());
         Executor executor = new Executor(current, scheduler, events, ctx.clock(),
-                new VersionChanges(feed, env, ctx.platform()));
+                new VersionChanges(feed, target, ctx.platform()));
         RunOutcome outcome = executor.execute(fresh, request, recovered, facts, feed.summary());
         feed.commit();
         return outcome;

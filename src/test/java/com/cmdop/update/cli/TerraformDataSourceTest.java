@@ -54,6 +54,24 @@ class TerraformDataSourceTest {
     }
 
     @Test
+    void installPathAndTheServiceKeysCanBeQueriedListsAsJsonArrayStrings() {
+        // issue #13 point 3: every desired-state key from every front end, with the same validation
+        Cli.Result r = query("{\"root\": \"" + root + "\", \"install_path\": \"/opt/cmdop/bin/cmdop\", "
+                + "\"service.restart\": \"[\\\"systemctl\\\", \\\"restart\\\", \\\"agent\\\"]\", "
+                + "\"service.heartbeat_timeout\": \"7s\", \"service.restart_timeout\": \"1m\", "
+                + "\"service.heartbeat_file\": \"none\", \"service.health_check\": \"[]\", \"trusted_keys\": \"[]\"}");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("drift_settings").asText())
+                .isEqualTo("install_path,service.heartbeat_file,service.heartbeat_timeout,service.restart");
+        Cli.Result bad = query("{\"root\": \"" + root + "\", \"service.heartbeat_timeout\": \"2h\"}");
+        assertThat(bad.exit()).isEqualTo(65);
+        assertThat(bad.err()).contains("service.heartbeat_timeout");
+        Cli.Result notAList = query("{\"root\": \"" + root + "\", \"service.restart\": \"systemctl restart\"}");
+        assertThat(notAList.exit()).isEqualTo(65);
+        assertThat(notAList.err()).contains("service.restart").contains("JSON array");
+    }
+
+    @Test
     void driftIsReportedAsCountAndCommaSeparatedSettings() throws Exception {
         Cli.Result r = query("{\"root\": \"" + root + "\", \"channel\": \"beta\", \"auto\": \"true\", \"pin\": \"\"}");
         JsonNode out = r.json();
