@@ -27,7 +27,8 @@ DOCS = os.path.join(REPO, 'terraform-provider-docs')
 TF_FILES = sorted(glob.glob(os.path.join(DOCS, 'examples', '*', '*.tf')) +
                   glob.glob(os.path.join(REPO, 'examples', 'terraform', '*.tf')))
 RESULT_KEYS = {'in_sync', 'drift_count', 'drift_settings', 'channel', 'auto', 'interval', 'pin',
-               'installed_version', 'previous_version', 'tool_version', 'result_json'}
+               'installed_version', 'previous_version', 'tool_version', 'held', 'binary', 'advisory_count',
+               'advisories_json', 'last_success', 'result_json'}
 
 
 class Machine:

@@ -14,6 +14,8 @@ import com.cmdop.update.exec.Converger;
 import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.StrictYaml;
 import com.cmdop.update.state.Machine;
+import com.cmdop.update.state.StateFile;
+import com.cmdop.update.model.Version;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -65,7 +67,8 @@ final class TerraformDataSource {
             Report report = new Report("converge", ctx.clock().instant(), start);
             RunReports.fill(report, desired, outcome, true);
             AgentView.fill(report, machine);
-            ctx.out().println(Output.toJson(result(outcome, report), false));
+            StateFile.LastSuccess success = StateFile.load(machine.paths().stateFile(machine.settings())).lastSuccess();
+            ctx.out().println(Output.toJson(result(outcome, report, success), false));
             ctx.out().flush();
             return 0;
         } catch (UpdateException e) {
@@ -137,7 +140,7 @@ final class TerraformDataSource {
                 + "jsonencode([\"systemctl\", \"restart\", \"cmdop-agent\"]); found '" + value + "'");
     }
 
-    private static Map<String, String> result(RunOutcome outcome, Report report) {
+    private static Map<String, String> result(RunOutcome outcome, Report report, StateFile.LastSuccess success) {
         Settings s = outcome.before();
         Map<String, String> out = new LinkedHashMap<>();
         out.put("in_sync", Boolean.toString(outcome.plan().drift().isEmpty()));
@@ -151,6 +154,16 @@ final class TerraformDataSource {
         Object previous = report.agent().get("previous_version");
         out.put("previous_version", previous == null ? "" : previous.toString());
         out.put("tool_version", ToolVersion.version());
+        out.put("held", Boolean.toString(s.hold()));
+        Object binary = report.agent().get("binary");
+        out.put("binary", binary == null ? "none" : binary.toString());
+        // offline: the advisories of the last successful update run (state.json), as of last_success
+        Version installed = outcome.versionBefore();
+        List<Map<String, Object>> advisories = success == null ? List.of() : success.advisories().stream()
+                .filter(a -> a.affects(installed)).map(a -> CheckReports.advisory(a, installed)).toList();
+        out.put("advisory_count", Integer.toString(advisories.size()));
+        out.put("advisories_json", Output.toJson(advisories, false));
+        out.put("last_success", success == null ? "" : success.time().toString());
         out.put("result_json", Output.toJson(report.toMap(0), false));
         return out;
     }
