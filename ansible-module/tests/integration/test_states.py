@@ -241,9 +241,19 @@ class ServiceTest(StateTestCase):
         self.assertFalse(r['changed'])
 
     def test_install_path(self):
-        r = self.ok({'install_path': '/opt/cmdop/bin/cmdop', 'pin': 'v1.4.2'})
+        # the sandbox's fake agent service runs <root>/usr/local/bin/cmdop only, so this host's service is
+        # told not to restart (a real move also points the agent's unit at the new path)
+        desired = {'install_path': '/opt/cmdop/bin/cmdop', 'pin': 'v1.4.2',
+                   'service': {'restart': [], 'heartbeat_file': 'none'}}
+        r = self.ok(desired, '--check')
+        self.assertTrue(r['changed'])
+        self.assertFalse(os.path.exists(os.path.join(self.root, 'opt', 'cmdop', 'bin', 'cmdop')), r)
+        r = self.ok(desired)
         self.assertTrue(r['changed'])
         self.assertTrue(os.path.exists(os.path.join(self.root, 'opt', 'cmdop', 'bin', 'cmdop')), r)
+        self.assertEqual(r['agent']['installed_version'], 'v1.4.2', r)
+        r = self.ok(desired)
+        self.assertFalse(r['changed'], r)
 
 
 if __name__ == '__main__':

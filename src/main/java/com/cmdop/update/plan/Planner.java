@@ -157,6 +157,9 @@ public final class Planner {
         if (!installs) {
             actions.add(new Action.InstallVersion(installed, installed));
         }
+        if (installed == null) {
+            return; // nothing was installed at the old path
+        }
         notes.add("install_path moves from " + from + " to " + after.installPath() + ": the agent is installed at "
                 + after.installPath() + "; the binary at " + from + " is left alone (point the agent's service at "
                 + "the new path, then remove it)");
