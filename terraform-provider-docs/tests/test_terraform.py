@@ -27,7 +27,8 @@ DOCS = os.path.join(REPO, 'terraform-provider-docs')
 TF_FILES = sorted(glob.glob(os.path.join(DOCS, 'examples', '*', '*.tf')) +
                   glob.glob(os.path.join(REPO, 'examples', 'terraform', '*.tf')))
 RESULT_KEYS = {'in_sync', 'drift_count', 'drift_settings', 'channel', 'auto', 'interval', 'pin',
-               'installed_version', 'previous_version', 'tool_version', 'result_json'}
+               'installed_version', 'previous_version', 'tool_version', 'held', 'binary', 'advisory_count',
+               'advisories_json', 'last_success', 'result_json'}
 
 
 class Machine:
@@ -355,8 +356,8 @@ class ExampleFilesTest(unittest.TestCase):
         feed = feedfixture.shared()
         feed.configure(self.m.root)
         text = read(os.path.join(DOCS, 'examples', 'status', 'main.tf'))
-        # the outputs the status guide documents read these fields of result_json's agent
-        fields = re.findall(r'jsondecode\(data\.external\.cmdop\.result\.result_json\)\.agent\.(\w+)', text)
+        # the outputs the status guide documents read these flat attributes (the same as result_json's agent)
+        fields = re.findall(r'value = data\.external\.cmdop\.result\.(binary|held)\b', text)
         self.assertEqual(sorted(fields), ['binary', 'held'])
         name, attrs = data_sources(text)[0]
         scope = {'var.cmdop_update': cli()}
@@ -366,7 +367,9 @@ class ExampleFilesTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, describe(proc))
             proc, result = self.m.data_source(tfmini.evaluate(attrs['program'], scope), {}, CMDOP_ROOT=self.m.root)
             self.assertEqual(proc.returncode, 0, describe(proc))
-            return result, json.loads(result['result_json'])['agent']
+            agent = json.loads(result['result_json'])['agent']
+            self.assertEqual((result['binary'], result['held']), (agent['binary'], str(agent['held']).lower()))
+            return result, agent
 
         result, agent = read_agent({'pin': 'v1.4.2'})
         self.assertEqual((result['in_sync'], agent['binary'], agent['held']), ('true', 'signed', False))

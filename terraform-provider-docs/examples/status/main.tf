@@ -38,10 +38,15 @@ output "cmdop_status" {
 
 output "cmdop_binary" {
   # signed, modified (matches no signed release: drift that converge repairs), custom (held) or none
-  value = jsondecode(data.external.cmdop.result.result_json).agent.binary
+  value = data.external.cmdop.result.binary
 }
 
 output "cmdop_held" {
   # "true" while the machine keeps whatever binary is installed (hold)
-  value = tostring(jsondecode(data.external.cmdop.result.result_json).agent.held)
+  value = data.external.cmdop.result.held
+}
+
+output "cmdop_advisories" {
+  # as of data.external.cmdop.result.last_success
+  value = jsondecode(data.external.cmdop.result.advisories_json)
 }

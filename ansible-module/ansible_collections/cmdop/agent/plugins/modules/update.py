@@ -109,6 +109,8 @@ options:
     description:
       - Where the agent binary is installed (C(update.install_path), default C(/usr/local/bin/cmdop)),
         inside I(root).
+      - A changed path installs the agent there (the pinned version, else the installed one); the binary at
+        the old path is left alone, with a warning. Point the agent's service at the new path too.
       - Needs a C(cmdop-update) that manages C(install_path) in a desired state (SPEC section 11); an older
         one fails the task with C(INVALID_INPUT) naming the key, and changes nothing.
     type: path
@@ -180,8 +182,9 @@ notes:
   - When the CLI fails, the task fails with I(msg) naming the CLI's error code (for example
     C(INVALID_INPUT)), and returns its exit status as I(rc), its error object as I(error) and the agent
     that runs on the host as I(agent) (read with C(cmdop-update status) when the failed run did not say).
-  - In check mode a I(pin) that the feed does not have is not found until the real run, as long as
-    C(cmdop-update converge --check) does not resolve pins in the feed.
+  - In check mode a I(pin) that the feed does not have fails the task as the real run would
+    (C(VERSION_NOT_FOUND)), since C(cmdop-update converge --check) looks the pin up in the feed, read only
+    (not with I(offline=true)).
 seealso:
   - module: cmdop.agent.update_info
 '''

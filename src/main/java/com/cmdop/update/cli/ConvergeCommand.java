@@ -79,7 +79,7 @@ public final class ConvergeCommand extends BaseCommand {
         Machine machine = openMachine();
         RunOutcome outcome = converger().run(machine, new RunRequest(desired, RunRequest.CONVERGE, check, offline));
         RunReports.fill(report, desired, outcome, check);
-        AgentView.fill(report, machine);
+        AgentView.fill(report, machine.reload()); // the machine after the run: a hold or install_path it set
     }
 
     private String readState() {

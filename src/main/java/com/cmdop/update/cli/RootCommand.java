@@ -207,7 +207,7 @@ public final class RootCommand extends BaseCommand {
             } else {
                 RunReports.fill(report, request.desired(), outcome, false);
             }
-            InstallStatus install = AgentView.fill(report, machine);
+            InstallStatus install = AgentView.fill(report, machine.reload()); // as the run left it
             if (check) {
                 report.put("quarantined", AgentView.quarantined(install));
             }
@@ -319,7 +319,7 @@ public final class RootCommand extends BaseCommand {
         DesiredState update = DesiredState.only(VersionIntent.LATEST);
         report.desired(RunReports.desiredMap(update));
         RunReports.fill(report, update, run.outcome(), false);
-        AgentView.fill(report, machine);
+        AgentView.fill(report, machine.reload());
     }
 
     /**

@@ -14,7 +14,10 @@ import com.cmdop.update.exec.Converger;
 import com.cmdop.update.model.Settings;
 import com.cmdop.update.state.StrictYaml;
 import com.cmdop.update.state.Machine;
+import com.cmdop.update.state.StateFile;
+import com.cmdop.update.model.Version;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,9 +35,13 @@ import java.util.stream.Collectors;
  * more, so {@code terraform plan} never changes a machine.
  */
 final class TerraformDataSource {
-    /** The query's keys: {@code root}, and every managed setting whose value is one string. */
-    private static final List<Setting<?>> SETTINGS = List.of(Setting.AUTO, Setting.CHANNEL, Setting.FEED, Setting.HOLD,
-            Setting.INTERVAL, Setting.PIN, Setting.WINDOW);
+    /**
+     * The query's keys: {@code root}, and every managed setting by its dotted id ({@code service.restart}); a
+     * list-valued one is a JSON array in a string ({@code jsonencode([...])}), since the protocol passes strings.
+     */
+    private static final List<Setting<?>> SETTINGS = Setting.MANAGED.stream()
+            .sorted(java.util.Comparator.comparing(Setting::id)).toList();
+    private static final ObjectMapper LISTS = new ObjectMapper();
 
     private final AppContext ctx;
     private final Function<Path, Machine> machines;
@@ -60,7 +67,8 @@ final class TerraformDataSource {
             Report report = new Report("converge", ctx.clock().instant(), start);
             RunReports.fill(report, desired, outcome, true);
             AgentView.fill(report, machine);
-            ctx.out().println(Output.toJson(result(outcome, report), false));
+            StateFile.LastSuccess success = StateFile.load(machine.paths().stateFile(machine.settings())).lastSuccess();
+            ctx.out().println(Output.toJson(result(outcome, report, success), false));
             ctx.out().flush();
             return 0;
         } catch (UpdateException e) {
@@ -109,13 +117,30 @@ final class TerraformDataSource {
         Map<Setting<?>, Object> desired = new LinkedHashMap<>();
         for (Setting<?> setting : SETTINGS) {
             if (query.containsKey(setting.id())) {
-                desired.put(setting, reader.read(setting, query.get(setting.id()), setting.id()));
+                desired.put(setting, reader.read(setting, raw(setting, query.get(setting.id())), setting.id()));
             }
         }
         return DesiredState.of(desired);
     }
 
-    private static Map<String, String> result(RunOutcome outcome, Report report) {
+    /** The string as given, or for a list-valued setting the JSON array it holds. */
+    private static Object raw(Setting<?> setting, String value) {
+        if (!(setting.defaultValue() instanceof List<?>)) {
+            return value;
+        }
+        try {
+            JsonNode node = LISTS.readTree(value);
+            if (node != null && node.isArray()) {
+                return LISTS.convertValue(node, List.class);
+            }
+        } catch (IOException e) {
+            // reported below, with the fix
+        }
+        throw fail("query key '" + setting.id() + "' must be a JSON array in a string, such as "
+                + "jsonencode([\"systemctl\", \"restart\", \"cmdop-agent\"]); found '" + value + "'");
+    }
+
+    private static Map<String, String> result(RunOutcome outcome, Report report, StateFile.LastSuccess success) {
         Settings s = outcome.before();
         Map<String, String> out = new LinkedHashMap<>();
         out.put("in_sync", Boolean.toString(outcome.plan().drift().isEmpty()));
@@ -129,6 +154,16 @@ final class TerraformDataSource {
         Object previous = report.agent().get("previous_version");
         out.put("previous_version", previous == null ? "" : previous.toString());
         out.put("tool_version", ToolVersion.version());
+        out.put("held", Boolean.toString(s.hold()));
+        Object binary = report.agent().get("binary");
+        out.put("binary", binary == null ? "none" : binary.toString());
+        // offline: the advisories of the last successful update run (state.json), as of last_success
+        Version installed = outcome.versionBefore();
+        List<Map<String, Object>> advisories = success == null ? List.of() : success.advisories().stream()
+                .filter(a -> a.affects(installed)).map(a -> CheckReports.advisory(a, installed)).toList();
+        out.put("advisory_count", Integer.toString(advisories.size()));
+        out.put("advisories_json", Output.toJson(advisories, false));
+        out.put("last_success", success == null ? "" : success.time().toString());
         out.put("result_json", Output.toJson(report.toMap(0), false));
         return out;
     }

@@ -80,7 +80,12 @@ public final class Converger {
                 boolean interrupted = Recovery.isNeeded(machine.paths().installPath(machine.settings()),
                         machine.paths().dataDir(machine.settings()));
                 if (request.check() || (plan.actions().isEmpty() && !interrupted && !request.recordsCheck())) {
-                    feed.commit();
+                    if (request.check() && RunRequest.CONVERGE.equals(request.actor())) {
+                        // SPEC section 5: converge --check writes nothing, so what it read is not committed
+                        resolvePin(plan, feed, request);
+                    } else {
+                        feed.commit();
+                    }
                     return withWarnings(planned(machine, plan, facts, feed.summary(), request.check(), events),
                             advisoryProblem);
                 }
@@ -118,8 +123,11 @@ public final class Converger {
         Plan fresh = Planner.plan(request.desired(), MachineFacts.read(current, scheduler).withFeed(facts)
                 .withAdvisories(advisories));
         resolveInstalls(fresh, feed, request); // remembered: only a plan changed meanwhile fetches again
+        // the version step installs with the settings the run converges to: a new install_path, restart or check
+        InstallEnv target = InstallEnv.of(current.paths(), fresh.after(), ctx.env(), ctx.clock(), events, progress)
+                .withSeams(ctx.seams());
         Executor executor = new Executor(current, scheduler, events, ctx.clock(),
-                new VersionChanges(feed, env, ctx.platform()));
+                new VersionChanges(feed, target, ctx.platform()));
         RunOutcome outcome = executor.execute(fresh, request, recovered, facts, feed.summary());
         feed.commit();
         return outcome;
@@ -202,6 +210,19 @@ public final class Converger {
         warnings.addAll(events.drainWarnings()); // log writes that failed: warnings, never a different exit
         return new RunOutcome(plan, actions, warnings, machine.settings(), plan.after(), installed,
                 plan.versionAfter(installed), facts == null ? null : facts.channelHead(), feed, !plan.actions().isEmpty());
+    }
+
+    /**
+     * converge --check (online) looks the pin it would install up in the signed feed, read-only, so a pin the
+     * feed does not have fails the check as it fails the real run (issue #13.4); --offline compares the pin
+     * with the installed version only (SPEC section 5).
+     */
+    private void resolvePin(Plan plan, FeedHandle feed, RunRequest request) {
+        if (request.offline() || plan.after().pin() == null) {
+            return;
+        }
+        plan.actions().stream().filter(a -> a instanceof Action.InstallVersion i && i.version().equals(plan.after().pin()))
+                .forEach(a -> feed.resolve(((Action.InstallVersion) a).version(), ctx.platform()));
     }
 
     /** Resolves every version the plan installs, so a version that cannot be had changes nothing. */

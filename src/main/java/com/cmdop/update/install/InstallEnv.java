@@ -51,8 +51,12 @@ public record InstallEnv(
     /** The usual construction from a machine's settings, on the real machine ({@link EngineSeams#system}). */
     public static InstallEnv of(Machine machine, Map<String, String> env, Clock clock, EventLog events,
             PrintStream progress) {
-        Settings s = machine.settings();
-        MachinePaths p = machine.paths();
+        return of(machine.paths(), machine.settings(), env, clock, events, progress);
+    }
+
+    /** The same from settings that are not (yet) the machine's: a run installs with the settings it converges to. */
+    public static InstallEnv of(MachinePaths p, Settings s, Map<String, String> env, Clock clock, EventLog events,
+            PrintStream progress) {
         return new InstallEnv(p.root(), p.installPath(s), p.dataDir(s), p.heartbeatFile(s), s.service().restart(),
                 s.service().healthCheck(), s.service().heartbeatTimeout(), s.get(Setting.RESTART_TIMEOUT), s.cacheTtl(),
                 s.channel().id(), env, clock, events, progress, EngineSeams.system(env));

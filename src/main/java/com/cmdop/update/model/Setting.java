@@ -24,8 +24,9 @@ public final class Setting<T> {
             false);
     /** Keep whatever agent binary is installed (a fork, a custom build): never replace it automatically. */
     public static final Setting<Boolean> HOLD = managed("hold", ValueTypes.ON_OFF, false, false);
-    public static final Setting<String> INSTALL_PATH = local("install_path", ValueTypes.path("/usr/local/bin/cmdop"),
-            "/usr/local/bin/cmdop");
+    /** Managed: a changed path installs the agent there; the binary at the old path is left alone. */
+    public static final Setting<String> INSTALL_PATH = managed("install_path", ValueTypes.path("/usr/local/bin/cmdop"),
+            "/usr/local/bin/cmdop", false);
     public static final Setting<Duration> CACHE_TTL = local("cache_ttl", ValueTypes.duration("1h", "365d"),
             Duration.ofDays(7));
     public static final Setting<String> DATA_DIR = local("data_dir", ValueTypes.path("/var/lib/cmdop/update"),
@@ -34,22 +35,22 @@ public final class Setting<T> {
             "/var/log/cmdop/agent.log");
     public static final Setting<String> AUDIT_FILE = local("audit_file", ValueTypes.path("/var/log/cmdop/audit.jsonl"),
             "/var/log/cmdop/audit.jsonl");
-    public static final Setting<List<String>> RESTART = local("service.restart", ValueTypes.COMMAND,
-            List.of("systemctl", "restart", "cmdop-agent"));
+    public static final Setting<List<String>> RESTART = managed("service.restart", ValueTypes.COMMAND,
+            List.of("systemctl", "restart", "cmdop-agent"), false);
     /** The heartbeat file the agent writes, or {@code none}: then only {@link #HEALTH_CHECK} (if any) judges health. */
-    public static final Setting<String> HEARTBEAT_FILE = local("service.heartbeat_file",
-            ValueTypes.pathOrNone("/var/lib/cmdop/heartbeat.json"), "/var/lib/cmdop/heartbeat.json");
+    public static final Setting<String> HEARTBEAT_FILE = managed("service.heartbeat_file",
+            ValueTypes.pathOrNone("/var/lib/cmdop/heartbeat.json"), "/var/lib/cmdop/heartbeat.json", false);
     /**
      * A command run after a restart (no shell): healthy when it exits 0, polled until heartbeat_timeout; [] for
      * none. Managed, so a fleet tool can set the probe that fits its agents.
      */
     public static final Setting<List<String>> HEALTH_CHECK = managed("service.health_check",
             ValueTypes.command("[] for none", "[systemctl, is-active, --quiet, cmdop-agent]"), List.of(), false);
-    public static final Setting<Duration> HEARTBEAT_TIMEOUT = local("service.heartbeat_timeout",
-            ValueTypes.duration("1s", "10m"), Duration.ofSeconds(30));
+    public static final Setting<Duration> HEARTBEAT_TIMEOUT = managed("service.heartbeat_timeout",
+            ValueTypes.duration("1s", "10m"), Duration.ofSeconds(30), false);
     /** How long {@code service.restart} may run, for the new version and again for the old one on a revert. */
-    public static final Setting<Duration> RESTART_TIMEOUT = local("service.restart_timeout",
-            ValueTypes.duration("1s", "10m"), Duration.ofSeconds(60));
+    public static final Setting<Duration> RESTART_TIMEOUT = managed("service.restart_timeout",
+            ValueTypes.duration("1s", "10m"), Duration.ofSeconds(60), false);
 
     /** The http proxy for the feed; null: the environment's HTTPS_PROXY/NO_PROXY apply. */
     public static final Setting<String> PROXY = local("proxy", ValueTypes.PROXY_OR_NONE, null);

@@ -70,6 +70,7 @@ public final class Planner {
                     + "next run does not reinstall " + after.pin());
             after = after.with(Setting.PIN, target);
         }
+        planMove(actual, after, actions, notes);
         planRepair(desired, actual, after, drift, actions, notes);
         drift.sort(Comparator.comparing(Drift::setting));
         return new Plan(drift, actions, after, notes, target, advisories(actual));
@@ -131,6 +132,37 @@ public final class Planner {
             addVersionChange(installed, target, drift, actions, false);
         }
         return target;
+    }
+
+    /**
+     * A changed {@code install_path} puts the agent at the new path: the version this run installs anyway, else
+     * the signed bytes of the installed version. The binary at the old path is left alone (the service's unit
+     * may still run it), and a held machine's custom binary is not copied: the notes say so.
+     */
+    private static void planMove(ActualState actual, Settings after, List<Action> actions, List<String> notes) {
+        String from = actual.settings().installPath();
+        if (after.installPath().equals(from)) {
+            return;
+        }
+        Version installed = actual.installedVersion();
+        boolean installs = actions.stream().anyMatch(a -> a instanceof Action.InstallVersion);
+        if (after.hold()) {
+            notes.add("install_path moves from " + from + " to " + after.installPath() + " on a held machine: the "
+                    + "held binary is not copied; put it at " + after.installPath() + " yourself");
+            return;
+        }
+        if (!installs && installed == null) {
+            return;
+        }
+        if (!installs) {
+            actions.add(new Action.InstallVersion(installed, installed));
+        }
+        if (installed == null) {
+            return; // nothing was installed at the old path
+        }
+        notes.add("install_path moves from " + from + " to " + after.installPath() + ": the agent is installed at "
+                + after.installPath() + "; the binary at " + from + " is left alone (point the agent's service at "
+                + "the new path, then remove it)");
     }
 
     /**

@@ -74,6 +74,17 @@ class ConvergeCommandTest {
     }
 
     @Test
+    void theAgentObjectDescribesTheMachineAfterTheRun() {
+        // a converge that set hold: true reported agent.held false (the settings read before the run)
+        Cli.Result held = converge("hold: true\n", "--json");
+        assertThat(held.json().path("agent").path("held").asBoolean()).as(held.toString()).isTrue();
+        Cli.Result check = converge("hold: false\n", "--json", "--check");
+        assertThat(check.json().path("agent").path("held").asBoolean()).as("a check changes nothing").isTrue();
+        Cli.Result flag = cli.run("--root", root.toString(), "--json", "--unhold");
+        assertThat(flag.json().path("agent").path("held").asBoolean()).as(flag.toString()).isFalse();
+    }
+
+    @Test
     void aCheckAfterConvergeFindsNoDrift() {
         converge("channel: beta\nauto: true\n");
         Cli.Result r = converge("channel: beta\nauto: true\n", "--check", "--detailed-exitcode", "--json");
