@@ -1,10 +1,10 @@
 package com.cmdop.update.audit;
 
-import com.cmdop.update.io.Json;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.io.SafeText;
 import com.cmdop.update.model.error.UpdateException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -74,6 +74,7 @@ public final class EventLog {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODE = "rw-r-----";
 
     private final Path agentLog;
@@ -228,7 +229,7 @@ public final class EventLog {
         line.put("sha256", e.sha256());
         line.put("run_id", runId);
         try {
-            return Json.MAPPER.writeValueAsString(line); // JSON escapes every control character itself
+            return JSON.writeValueAsString(line); // JSON escapes every control character itself
         } catch (JsonProcessingException ex) {
             return "{\"event\":\"agent_update\",\"action\":\"unserializable\"}";
         }

@@ -1,15 +1,19 @@
 package com.cmdop.update.cli;
 
-import com.cmdop.update.io.Json;
 import com.cmdop.update.io.SafeText;
 import com.cmdop.update.exec.ActionResult;
 import com.cmdop.update.plan.Drift;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
 import java.util.Map;
 
 /** Writing reports: one JSON document, or a short human summary. */
 public final class Output {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
     private Output() {}
 
     public static void json(PrintStream out, Map<String, Object> document) {
@@ -19,7 +23,7 @@ public final class Output {
 
     public static String toJson(Object value, boolean pretty) {
         try {
-            return pretty ? Json.PRETTY.writeValueAsString(value) : Json.MAPPER.writeValueAsString(value);
+            return (pretty ? JSON : COMPACT).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("report not serializable", e);
         }

@@ -1,10 +1,11 @@
 package com.cmdop.update.install;
 
-import com.cmdop.update.io.Json;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
     public static final String FILE_NAME = "journal.json";
     public static final String INSTALL = "install";
     public static final String ROLLBACK = "rollback";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public enum Phase {
         /** Staged and verified; the current binary is being cached; install_path not yet touched. */
@@ -68,7 +70,7 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
             throw AtomicFiles.ioFailure("read", file, e);
         }
         try {
-            JsonNode n = Json.MAPPER.readTree(bytes);
+            JsonNode n = JSON.readTree(bytes);
             return new Journal(n.get("op").asText(), Phase.valueOf(n.get("phase").asText().toUpperCase(Locale.ROOT)),
                     Instant.parse(n.get("started").asText()), binary(n.get("from")), binary(n.get("to")),
                     text(n.get("key_id")));
@@ -80,7 +82,7 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
     }
 
     public void save(Path file) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
+        ObjectNode n = JSON.createObjectNode();
         n.put("op", op);
         n.put("phase", phase.id());
         n.put("started", started.toString());
@@ -88,7 +90,7 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
         n.set("to", node(to));
         n.put("key_id", keyId);
         try {
-            AtomicFiles.write(file, Json.PRETTY.writeValueAsBytes(n), "rw-------");
+            AtomicFiles.write(file, JSON.writeValueAsBytes(n), "rw-------");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -106,9 +108,9 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
 
     private static JsonNode node(Binary b) {
         if (b == null) {
-            return Json.MAPPER.nullNode();
+            return JSON.nullNode();
         }
-        ObjectNode n = Json.MAPPER.createObjectNode();
+        ObjectNode n = JSON.createObjectNode();
         n.put("version", b.version());
         n.put("sha256", b.sha256());
         n.put("signed", b.signed());

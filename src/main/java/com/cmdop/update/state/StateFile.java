@@ -1,6 +1,5 @@
 package com.cmdop.update.state;
 
-import com.cmdop.update.io.Json;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.model.Advisory;
 import com.cmdop.update.io.FileIdentity;
@@ -9,6 +8,8 @@ import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,6 +51,7 @@ public final class StateFile {
     /** The version of a binary whose version could not be learned. */
     public static final String UNKNOWN = "unknown";
 
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The binary at install_path, as recorded. {@code at} is null when not recorded. */
     public record Installed(String version, String sha256, boolean signed, Instant at) {}
@@ -93,7 +95,7 @@ public final class StateFile {
             throw AtomicFiles.ioFailure("read", file, e);
         }
         try {
-            if (Json.MAPPER.readTree(bytes) instanceof ObjectNode o) {
+            if (JSON.readTree(bytes) instanceof ObjectNode o) {
                 return new StateFile(file, migrate(o));
             }
         } catch (IOException e) {
@@ -368,7 +370,7 @@ public final class StateFile {
     public void save() {
         rememberLearnedHashes();
         try {
-            AtomicFiles.write(file, Json.PRETTY.writeValueAsBytes(root), "rw-r--r--");
+            AtomicFiles.write(file, JSON.writeValueAsBytes(root), "rw-r--r--");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -27,22 +27,12 @@ public final class StrictYaml {
     /** Files we read as settings are small; anything larger is a mistake or an attack. */
     public static final int MAX_CHARS = 1024 * 1024;
 
+    private static final ObjectMapper YAML = yamlMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
     private StrictYaml() {}
-
-    /*
-     * Each mapper is built on first use (holder classes), not both in StrictYaml's initialiser: a run reads
-     * YAML (config.yaml, a desired state) or JSON, rarely both, and building a mapper is a measurable part
-     * of a no-op run's start-up (docs/PERFORMANCE.md). Their settings are unchanged.
-     */
-    private static final class Yaml {
-        static final ObjectMapper MAPPER = yamlMapper();
-    }
-
-    private static final class Json {
-        static final ObjectMapper MAPPER = JsonMapper.builder()
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .build();
-    }
 
     private static ObjectMapper yamlMapper() {
         LoaderOptions options = new LoaderOptions();
@@ -70,7 +60,7 @@ public final class StrictYaml {
         }
         String trimmed = text.stripLeading();
         boolean json = trimmed.startsWith("{") || trimmed.startsWith("[");
-        ObjectMapper mapper = json ? Json.MAPPER : Yaml.MAPPER;
+        ObjectMapper mapper = json ? JSON : YAML;
         if (!json) {
             refuseAliases(text, source, code);
         }
@@ -101,7 +91,7 @@ public final class StrictYaml {
      * anchors, so they are refused with a message (this also rules out alias-expansion bombs).
      */
     private static void refuseAliases(String text, String source, ErrorCode code) {
-        try (JsonParser parser = Yaml.MAPPER.createParser(text)) {
+        try (JsonParser parser = YAML.createParser(text)) {
             while (parser.nextToken() != null) {
                 if (parser instanceof YAMLParser y && y.isCurrentAlias()) {
                     JsonLocation loc = parser.currentLocation();
