@@ -88,7 +88,10 @@ class DesiredStateTest(unittest.TestCase):
             proc, doc = converge(root, path)
             self.assertEqual(proc.returncode, 0, describe(proc))
             self.assertTrue(doc['changed'])
-            self.assertEqual(doc['warnings'], [])
+            # a converge also reads the feed's advisories (issue #10.3); these examples name a feed that does not
+            # exist here, and an unreadable feed is a warning, never a failed converge of settings
+            self.assertEqual([w for w in doc['warnings']
+                              if not w.startswith("the feed's security advisories could not be read")], [])
             expected = load_state(name)
             after = doc['after']
             for key in ('channel', 'auto', 'interval', 'feed', 'trusted_keys'):

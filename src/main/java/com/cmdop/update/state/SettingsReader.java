@@ -8,6 +8,7 @@ import com.cmdop.update.model.ValueTypes;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
 import com.cmdop.update.release.feed.FeedLocation;
+import com.cmdop.update.trust.MinisignPublicKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -90,6 +91,13 @@ public final class SettingsReader {
         if (setting == Setting.FEED && value != null) {
             // the parser that opens the feed, so a value accepted here is never refused later
             FeedLocation.parse((String) value, source, field, code);
+        }
+        if (setting == Setting.TRUSTED_KEYS && value != null) {
+            // the parser that verifies signatures, so a key accepted here (and written) is never refused later
+            List<?> keys = (List<?>) value;
+            for (int i = 0; i < keys.size(); i++) {
+                MinisignPublicKey.parse((String) keys.get(i), source, field + "[" + i + "]", code);
+            }
         }
         return value;
     }

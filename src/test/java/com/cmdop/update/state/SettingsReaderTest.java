@@ -56,6 +56,21 @@ class SettingsReaderTest {
     }
 
     @Test
+    void trustedKeysAreValidatedByTheSameRulesAsWhenTheFeedIsVerified() {
+        // the right shape (56 characters starting with RW) but not an Ed25519 point: it used to be accepted here
+        // and written to config.yaml, and then every run that read the feed failed on it
+        SettingsReader v = new SettingsReader("state.yaml", ErrorCode.INVALID_INPUT);
+        assertThatThrownBy(() -> v.read(Setting.TRUSTED_KEYS,
+                java.util.List.of("RWRNCMT65QT/UZe7OZBK76W/WXAvq15JnYEEZwZ03O3r+SEm2y5xtlXa"), "trusted_keys"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("trusted_keys[0]")
+                .hasMessageContaining("curve point")
+                .satisfies(e -> assertThat(((InvalidInputException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThat(v.read(Setting.TRUSTED_KEYS,
+                java.util.List.of("RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"), "trusted_keys"))
+                .hasSize(1);
+    }
+
+    @Test
     void aRemotePlainHttpFeedIsRefusedWithTheFix() {
         SettingsReader v = new SettingsReader("state.yaml", ErrorCode.INVALID_INPUT);
         assertThatThrownBy(() -> v.read(Setting.FEED, "http://x.org/f", "feed"))
