@@ -84,6 +84,9 @@ public final class Converger {
                         // SPEC section 5: converge --check writes nothing, so what it read is not committed
                         resolvePin(plan, feed, request);
                     } else {
+                        // no lock is taken, but the feed's cache and sequences go to the data directory: check it
+                        // as the lock does, so nothing is written through a planted link (issue #9)
+                        ctx.seams().preflight().checkDataDir(machine.paths().dataDir(machine.settings()));
                         feed.commit();
                     }
                     return withWarnings(planned(machine, plan, facts, feed.summary(), request.check(), events),

@@ -67,6 +67,23 @@ class PlantedDirectoryLinkTest {
         assertThat(entriesIn(rootsOwn)).as("files created in the link's target").isZero();
     }
 
+    /**
+     * Found by the fault suite after converge began reading advisories (issue #10.3): a converge (and a
+     * {@code --check}) that changes nothing takes no lock, and wrote the verified feed's cache and sequences
+     * into the linked data directory's target.
+     */
+    @Test
+    void aRunThatTakesNoLockDoesNotWriteTheFeedCacheThroughALinkedDataDirectory() throws Exception {
+        plantLink("var/lib/cmdop/update");
+
+        Cli.Result converge = machine.runWithStdin("channel: stable\n", "converge", "--state", "-");
+        Cli.Result check = machine.run("--check");
+
+        assertThat(entriesIn(rootsOwn)).as("files created in the link's target").isZero();
+        assertThat(converge.exit()).as(converge.toString()).isEqualTo(77);
+        assertThat(check.exit()).as(check.toString()).isEqualTo(77);
+    }
+
     @Test
     void aLinkedLogDirectoryInADirectoryOthersMayWriteIsNotWrittenThrough() throws Exception {
         plantLink("var/log/cmdop");
