@@ -84,9 +84,7 @@ public final class Converger {
                         // SPEC section 5: converge --check writes nothing, so what it read is not committed
                         resolvePin(plan, feed, request);
                     } else {
-                        // no lock is taken, but the feed's cache and sequences go to the data directory: check it
-                        // as the lock does, so nothing is written through a planted link (issue #9)
-                        ctx.seams().preflight().checkDataDir(machine.paths().dataDir(machine.settings()));
+                        checkDataDir(machine); // no lock is taken, but the feed's records go to the data directory
                         feed.commit();
                     }
                     return withWarnings(planned(machine, plan, facts, feed.summary(), request.check(), events),
@@ -196,9 +194,16 @@ public final class Converger {
         }
     }
 
-    private RunLock lock(Machine machine) {
-        // the lock file is created in the data directory: check it first, not only in recovery (issue #9)
+    /**
+     * Refuses a data directory that is a planted link or writable by others (issue #9) before anything is
+     * written in it: the lock file, or the feed's cache and sequences of a run that takes no lock.
+     */
+    private void checkDataDir(Machine machine) {
         ctx.seams().preflight().checkDataDir(machine.paths().dataDir(machine.settings()));
+    }
+
+    private RunLock lock(Machine machine) {
+        checkDataDir(machine); // the lock file is created there: check it first, not only in recovery
         return RunLock.acquire(machine.paths().lockFile(machine.settings()), ctx.lockWait());
     }
 
