@@ -1,10 +1,9 @@
 package com.cmdop.update.audit;
 
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.io.SafeText;
 import com.cmdop.update.model.error.UpdateException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -74,7 +73,6 @@ public final class EventLog {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODE = "rw-r-----";
 
     private final Path agentLog;
@@ -229,8 +227,8 @@ public final class EventLog {
         line.put("sha256", e.sha256());
         line.put("run_id", runId);
         try {
-            return JSON.writeValueAsString(line); // JSON escapes every control character itself
-        } catch (JsonProcessingException ex) {
+            return JsonTrees.write(line, false); // JSON escapes every control character itself
+        } catch (IllegalArgumentException ex) {
             return "{\"event\":\"agent_update\",\"action\":\"unserializable\"}";
         }
     }

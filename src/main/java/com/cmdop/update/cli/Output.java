@@ -1,19 +1,14 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.io.SafeText;
 import com.cmdop.update.exec.ActionResult;
 import com.cmdop.update.plan.Drift;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
 import java.util.Map;
 
 /** Writing reports: one JSON document, or a short human summary. */
 public final class Output {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper COMPACT = new ObjectMapper();
-
     private Output() {}
 
     public static void json(PrintStream out, Map<String, Object> document) {
@@ -22,11 +17,7 @@ public final class Output {
     }
 
     public static String toJson(Object value, boolean pretty) {
-        try {
-            return (pretty ? JSON : COMPACT).writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("report not serializable", e);
-        }
+        return JsonTrees.write(value, pretty);
     }
 
     /** The default text view: the message, the drift and the actions. */

@@ -1,5 +1,6 @@
 package com.cmdop.update.cli;
 
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.exec.AppContext;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
@@ -17,7 +18,6 @@ import com.cmdop.update.state.Machine;
 import com.cmdop.update.state.StateFile;
 import com.cmdop.update.model.Version;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,7 +41,6 @@ final class TerraformDataSource {
      */
     private static final List<Setting<?>> SETTINGS = Setting.MANAGED.stream()
             .sorted(java.util.Comparator.comparing(Setting::id)).toList();
-    private static final ObjectMapper LISTS = new ObjectMapper();
 
     private final AppContext ctx;
     private final Function<Path, Machine> machines;
@@ -129,9 +128,9 @@ final class TerraformDataSource {
             return value;
         }
         try {
-            JsonNode node = LISTS.readTree(value);
+            JsonNode node = JsonTrees.readTree(value.getBytes(StandardCharsets.UTF_8));
             if (node != null && node.isArray()) {
-                return LISTS.convertValue(node, List.class);
+                return SettingsReader.plain(node);
             }
         } catch (IOException e) {
             // reported below, with the fix

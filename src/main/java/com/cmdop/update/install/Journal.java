@@ -1,11 +1,11 @@
 package com.cmdop.update.install;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +30,6 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
     public static final String FILE_NAME = "journal.json";
     public static final String INSTALL = "install";
     public static final String ROLLBACK = "rollback";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public enum Phase {
         /** Staged and verified; the current binary is being cached; install_path not yet touched. */
@@ -70,7 +69,7 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
             throw AtomicFiles.ioFailure("read", file, e);
         }
         try {
-            JsonNode n = JSON.readTree(bytes);
+            JsonNode n = JsonTrees.readTree(bytes);
             return new Journal(n.get("op").asText(), Phase.valueOf(n.get("phase").asText().toUpperCase(Locale.ROOT)),
                     Instant.parse(n.get("started").asText()), binary(n.get("from")), binary(n.get("to")),
                     text(n.get("key_id")));
@@ -82,18 +81,14 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
     }
 
     public void save(Path file) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("op", op);
         n.put("phase", phase.id());
         n.put("started", started.toString());
         n.set("from", node(from));
         n.set("to", node(to));
         n.put("key_id", keyId);
-        try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(n), "rw-------");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        AtomicFiles.write(file, JsonTrees.writeBytes(n, true), "rw-------");
     }
 
     public static void clear(Path file) {
@@ -108,9 +103,9 @@ public record Journal(String op, Phase phase, Instant started, Binary from, Bina
 
     private static JsonNode node(Binary b) {
         if (b == null) {
-            return JSON.nullNode();
+            return JsonNodeFactory.instance.nullNode();
         }
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("version", b.version());
         n.put("sha256", b.sha256());
         n.put("signed", b.signed());

@@ -1,12 +1,12 @@
 package com.cmdop.update.install;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.model.Version;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import java.util.Map;
  * Reading needs no lock; changes are written atomically under the run lock.
  */
 public final class Quarantine {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public record Entry(Version version, String reason, Instant since) {}
 
@@ -47,7 +46,7 @@ public final class Quarantine {
     static Quarantine loadFile(Path file) {
         List<Entry> list = new ArrayList<>();
         try {
-            JsonNode root = JSON.readTree(AtomicFiles.readRegularFile(file));
+            JsonNode root = JsonTrees.readTree(AtomicFiles.readRegularFile(file));
             for (JsonNode n : root.path("versions")) {
                 list.add(new Entry(Version.parse(n.get("version").asText()), n.path("reason").asText(""),
                         Instant.parse(n.get("since").asText())));
@@ -102,7 +101,7 @@ public final class Quarantine {
     }
 
     private void save() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         ArrayNode arr = root.putArray("versions");
         for (Entry e : list()) {
             ObjectNode n = arr.addObject();
@@ -110,10 +109,6 @@ public final class Quarantine {
             n.put("reason", e.reason());
             n.put("since", e.since().toString());
         }
-        try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(root), "rw-r--r--");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        AtomicFiles.write(file, JsonTrees.writeBytes(root, true), "rw-r--r--");
     }
 }

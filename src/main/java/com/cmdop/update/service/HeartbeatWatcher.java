@@ -1,8 +1,8 @@
 package com.cmdop.update.service;
 
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.model.Version;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,7 +44,6 @@ public final class HeartbeatWatcher {
     static final Duration READ_CAP = Duration.ofSeconds(2);
     /** Marks a file that is there but was not read: not a regular file, or a read that did not finish. */
     private static final byte[] NOT_READ = new byte[0];
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Sleeps between polls; tests replace it. */
     @FunctionalInterface
@@ -110,7 +109,7 @@ public final class HeartbeatWatcher {
         }
         JsonNode node;
         try {
-            node = JSON.readTree(bytes);
+            node = JsonTrees.readTree(bytes);
         } catch (IOException e) {
             return unreadable(expected, "not JSON (partly written?)");
         }

@@ -156,7 +156,7 @@ public final class SettingsReader {
     }
 
     /** A node as the plain Java value the value types read. */
-    static Object plain(JsonNode n) {
+    public static Object plain(JsonNode n) {
         if (n == null || n.isNull() || n.isMissingNode()) {
             return null;
         }

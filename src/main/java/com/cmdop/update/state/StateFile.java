@@ -1,15 +1,13 @@
 package com.cmdop.update.state;
 
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.io.AtomicFiles;
 import com.cmdop.update.model.Advisory;
 import com.cmdop.update.io.FileIdentity;
 import com.cmdop.update.model.Version;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,7 +49,6 @@ public final class StateFile {
     /** The version of a binary whose version could not be learned. */
     public static final String UNKNOWN = "unknown";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The binary at install_path, as recorded. {@code at} is null when not recorded. */
     public record Installed(String version, String sha256, boolean signed, Instant at) {}
@@ -95,7 +92,7 @@ public final class StateFile {
             throw AtomicFiles.ioFailure("read", file, e);
         }
         try {
-            if (JSON.readTree(bytes) instanceof ObjectNode o) {
+            if (JsonTrees.readTree(bytes) instanceof ObjectNode o) {
                 return new StateFile(file, migrate(o));
             }
         } catch (IOException e) {
@@ -369,11 +366,7 @@ public final class StateFile {
      */
     public void save() {
         rememberLearnedHashes();
-        try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(root), "rw-r--r--");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        AtomicFiles.write(file, JsonTrees.writeBytes(root, true), "rw-r--r--");
     }
 
     private static String text(JsonNode n, String field) {

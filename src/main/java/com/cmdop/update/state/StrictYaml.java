@@ -1,18 +1,18 @@
 package com.cmdop.update.state;
 
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.model.Settings;
 
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.Map;
@@ -27,24 +27,24 @@ public final class StrictYaml {
     /** Files we read as settings are small; anything larger is a mistake or an attack. */
     public static final int MAX_CHARS = 1024 * 1024;
 
-    private static final ObjectMapper YAML = yamlMapper();
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+    private static final JsonFactory YAML = yamlFactory();
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private StrictYaml() {}
 
-    private static ObjectMapper yamlMapper() {
+    private static JsonFactory yamlFactory() {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(10);
         options.setNestingDepthLimit(20);
         options.setCodePointLimit(MAX_CHARS);
         options.setAllowDuplicateKeys(false);
-        YAMLFactory factory = YAMLFactory.builder()
+        return YAMLFactory.builder()
                 .loaderOptions(options)
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(20).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        return YAMLMapper.builder(factory).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     /**
@@ -60,12 +60,12 @@ public final class StrictYaml {
         }
         String trimmed = text.stripLeading();
         boolean json = trimmed.startsWith("{") || trimmed.startsWith("[");
-        ObjectMapper mapper = json ? JSON : YAML;
+        JsonFactory factory = json ? JSON : YAML;
         if (!json) {
             refuseAliases(text, source, code);
         }
-        try (JsonParser parser = mapper.createParser(text)) {
-            JsonNode node = mapper.readTree(parser);
+        try (JsonParser parser = factory.createParser(text)) {
+            JsonNode node = JsonTrees.read(parser);
             if (node != null && !node.isMissingNode() && parser.nextToken() != null) {
                 throw InvalidInputException.field(code, source, null,
                         "holds more than one " + (json ? "JSON value" : "YAML document (---)") + "; keep one");

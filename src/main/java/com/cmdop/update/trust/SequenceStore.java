@@ -1,12 +1,12 @@
 package com.cmdop.update.trust;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.IntegrityException;
 import com.cmdop.update.model.error.UpdateException;
 import com.cmdop.update.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +23,6 @@ import java.util.Map;
  * merges with what another run may have written meanwhile and keeps the higher sequence.
  */
 public final class SequenceStore {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
     private final Map<String, Seen> seen = new LinkedHashMap<>();
@@ -82,7 +81,7 @@ public final class SequenceStore {
     public void save() {
         Map<String, Seen> merged = new LinkedHashMap<>(read(file));
         seen.forEach((k, v) -> merged.merge(k, v, (a, b) -> a.sequence() >= b.sequence() ? a : b));
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         ObjectNode channels = root.putObject("channels");
         merged.forEach((k, v) -> {
             ObjectNode n = channels.putObject(k);
@@ -92,11 +91,7 @@ public final class SequenceStore {
         if (merged.equals(read(file))) {
             return; // nothing new: do not touch the file
         }
-        try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(root), "rw-r--r--");
-        } catch (IOException e) {
-            throw AtomicFiles.ioFailure("write", file, e);
-        }
+        AtomicFiles.write(file, JsonTrees.writeBytes(root, true), "rw-r--r--");
     }
 
     private static Map<String, Seen> read(Path file) {
@@ -105,7 +100,7 @@ public final class SequenceStore {
             return m;
         }
         try {
-            JsonNode channels = JSON.readTree(AtomicFiles.readRegularFile(file)).path("channels");
+            JsonNode channels = JsonTrees.readTree(AtomicFiles.readRegularFile(file)).path("channels");
             channels.fields().forEachRemaining(e -> m.put(e.getKey(),
                     new Seen(e.getValue().path("sequence").asLong(), e.getValue().path("sha256").asText())));
             return m;

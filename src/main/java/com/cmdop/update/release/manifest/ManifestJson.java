@@ -1,15 +1,12 @@
 package com.cmdop.update.release.manifest;
 
+import com.cmdop.update.io.JsonTrees;
 import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.InvalidInputException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,12 +28,10 @@ public final class ManifestJson {
     public static final String PRODUCT = "cmdop";
     static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-f]{64}$");
 
-    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16)
-                            .maxStringLength(64 * 1024).build()).build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16)
+                    .maxStringLength(64 * 1024).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private final String source;
@@ -48,7 +43,7 @@ public final class ManifestJson {
     JsonNode readObject(byte[] bytes, Set<String> allowed) {
         JsonNode node;
         try {
-            node = MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+            node = JsonTrees.readWhole(FACTORY, new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw fail(null, "is not valid JSON: "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
@@ -129,10 +124,6 @@ public final class ManifestJson {
     }
 
     static byte[] write(Object tree) {
-        try {
-            return (MAPPER.writeValueAsString(tree) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return (JsonTrees.write(tree, true) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 }
