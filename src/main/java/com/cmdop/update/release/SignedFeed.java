@@ -248,7 +248,8 @@ public final class SignedFeed {
     /**
      * A release manifest from the cache when its bytes are exactly those the verified channel manifest
      * names ({@code release_sha256}): a published release never changes, so a check that finds the
-     * channel unchanged transfers no manifest body at all. The signature is still verified.
+     * channel unchanged transfers no manifest body at all. The signature is still verified; when the keys
+     * trusted now do not accept it (the publisher rotated keys and re-signed), null: the feed's is fetched.
      */
     private Signed cachedRelease(String path, String expectedSha256) {
         if (cache == null) {
@@ -259,11 +260,8 @@ public final class SignedFeed {
         if (m.isEmpty() || s.isEmpty() || !Sha256.hex(m.get().bytes()).equals(expectedSha256)) {
             return null;
         }
-        byte[] bytes = m.get().bytes();
-        byte[] sig = s.get().bytes();
-        FetchResult none = FetchResult.notModified(m.get().validators(), path);
-        return new Signed(path, bytes, none, sig, FetchResult.notModified(s.get().validators(), path),
-                verify(bytes, sig, path), true);
+        return cachedSignatureStillTrusted(path, FetchResult.notModified(m.get().validators(), path), m.get(),
+                s.get());
     }
 
     private Signed fetchSigned(String path, boolean conditional) {
@@ -278,6 +276,12 @@ public final class SignedFeed {
                 ? cache.read(location(), sigPath) : Optional.empty();
         if (cachedManifest.isPresent() && cachedSig.isPresent()) {
             FetchResult m = client.fetch(path, cap, cachedManifest.get().validators());
+            if (m.isNotModified()) {
+                Signed unchanged = cachedSignatureStillTrusted(path, m, cachedManifest.get(), cachedSig.get());
+                if (unchanged != null) {
+                    return unchanged;
+                }
+            }
             FetchResult s = fetchSignature(sigPath, cachedSig.get().validators());
             if (m.isNotModified() && s.isNotModified()) {
                 byte[] bytes = cachedManifest.get().bytes();
@@ -293,6 +297,25 @@ public final class SignedFeed {
         FetchResult m = client.fetch(path, cap, Validators.NONE);
         FetchResult s = fetchSignature(sigPath, Validators.NONE);
         return new Signed(path, m.bytes(), m, s.bytes(), s, verify(m.bytes(), s.bytes(), path), false);
+    }
+
+    /**
+     * An unchanged manifest (304) with the signature cached beside it, when that signature still verifies over
+     * exactly these bytes with the keys trusted now: then asking for the signature again could only bring the
+     * same verdict, and a check that finds nothing new costs one request per signed file (issue #11). Null when
+     * it does not verify (the keys changed, or the cache was tampered with): the signature is then fetched, and
+     * judged, as before.
+     */
+    private Signed cachedSignatureStillTrusted(String path, FetchResult manifest, ValidatorCache.Entry bytes,
+            ValidatorCache.Entry sig) {
+        VerifiedSignature verified;
+        try {
+            verified = verify(bytes.bytes(), sig.bytes(), path);
+        } catch (IntegrityException e) {
+            return null;
+        }
+        FetchResult sigNotAsked = FetchResult.notModified(sig.validators(), FeedLayout.signatureOf(path));
+        return new Signed(path, bytes.bytes(), manifest, sig.bytes(), sigNotAsked, verified, true);
     }
 
     /**

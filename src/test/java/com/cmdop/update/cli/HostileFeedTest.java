@@ -282,4 +282,34 @@ class HostileFeedTest {
         long bodyBytes = second.stream().mapToLong(FaultyFeedServer.RecordedRequest::bytesSent).sum();
         assertThat(bodyBytes).isZero();
     }
+
+    @Test
+    void aCheckWithNothingNewAsksOnlyForTheChannelAndTheIndex() {
+        assertThat(check().exit()).isZero();
+        int before = server.requests().size();
+        Cli.Result r = check();
+        assertThat(r.exit()).as(r.toString()).isZero();
+        // issue #11 target 3: at most 2 requests. The channel is unchanged (304), so its cached signature, over
+        // exactly these bytes, is verified again instead of being asked for; this feed has no index (one 404)
+        assertThat(server.requests().subList(before, server.requests().size()))
+                .extracting(FaultyFeedServer.RecordedRequest::path)
+                .containsExactly(CHANNEL, FeedLayout.INDEX);
+    }
+
+    @Test
+    void anUnchangedChannelReSignedByANewKeyIsFetchedWhenTheOldKeyIsNoLongerTrusted() throws IOException {
+        assertThat(check().exit()).isZero();
+        // the publisher rotates keys: same manifest bytes, a signature by the new key; the machine trusts only it
+        MinisignSecretKey next = MinisignSecretKey.generate(new SecureRandom());
+        feed.signFile(CHANNEL, next);
+        feed.signFile(RELEASE, next);
+        Files.writeString(root.resolve("etc/cmdop/config.yaml"), "update:\n  channel: stable\n  feed: "
+                + server.baseUri() + "\n  trusted_keys:\n    - " + next.publicKey().toBase64() + "\n");
+        int before = server.requests().size();
+        Cli.Result r = check();
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(server.requests().subList(before, server.requests().size()))
+                .extracting(FaultyFeedServer.RecordedRequest::path)
+                .contains(CHANNEL, CHANNEL_SIG);
+    }
 }
