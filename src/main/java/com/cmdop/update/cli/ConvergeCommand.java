@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
 /** {@code converge --state FILE|- [--check] [--offline]}: desired-state convergence (SPEC section 5). */
 @Command(name = "converge",
         versionProvider = ToolVersion.class,
+        addMethodSubcommands = false, // no @Command methods here: spare every run picocli's scan for them
         sortOptions = false,
         usageHelpAutoWidth = true,
         header = "Bring this machine to a desired state and report what changed, as JSON for fleet tools.",

@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "cmdop-update",
         versionProvider = ToolVersion.class,
+        addMethodSubcommands = false, // no @Command methods here: spare every run picocli's scan for them
         sortOptions = false,
         usageHelpAutoWidth = true,
         header = "Keep the CMDOP agent on this machine updated: channels, pins, auto-update, rollback.",

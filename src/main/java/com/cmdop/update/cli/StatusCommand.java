@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code status}: local state only. No network, no lock, no writes. */
 @Command(name = "status",
         versionProvider = ToolVersion.class,
+        addMethodSubcommands = false, // no @Command methods here: spare every run picocli's scan for them
         sortOptions = false,
         usageHelpAutoWidth = true,
         header = "Show settings, agent versions, schedule and paths. Reads only: no network, no lock, no writes.",

@@ -25,7 +25,6 @@ import java.util.Set;
  * sees the old file or the new one, never a mix, even after a power loss.
  */
 public final class AtomicFiles {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {}
 
@@ -136,7 +135,12 @@ public final class AtomicFiles {
 
     private static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
+        Random.SOURCE.nextBytes(b);
         return b;
+    }
+
+    /** Built on first use: seeding a SecureRandom cost every run, also those that write nothing (status). */
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
     }
 }

@@ -53,6 +53,19 @@ class ScheduleDecisionTest {
     }
 
     @Test
+    void jitterSpreadsSequentiallyNamedHostsEvenlyOverTheTenth() {
+        // fleets name hosts web-0001, web-0002...: a weak hash would bunch them into a few minutes
+        Duration interval = Duration.ofHours(6);
+        long tenth = interval.toMillis() / 10;
+        int[] deciles = new int[10];
+        for (int i = 1; i <= 1000; i++) {
+            long ms = ScheduleDecision.jitter(interval, String.format("web-%04d", i)).toMillis();
+            deciles[(int) (ms * 10 / tenth)]++;
+        }
+        assertThat(deciles).allSatisfy(n -> assertThat(n).isBetween(60, 140));
+    }
+
+    @Test
     void aClosedMaintenanceWindowDefersTheCheck() {
         Settings weekend = AUTO.with(Setting.WINDOW, MaintenanceWindow.parse("Sat,Sun 00:00-06:00"));
         ScheduleDecision.Result r = ScheduleDecision.decide(weekend, null, NOW, "m");
