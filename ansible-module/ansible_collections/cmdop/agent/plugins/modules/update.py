@@ -153,8 +153,10 @@ options:
   advisories:
     description:
       - Ask the feed for the security advisories of the installed version when the run itself did not read
-        it, with C(cmdop-update --check --json). It changes no setting or binary, but refreshes the CLI's
-        cache of feed files and records the feed's sequence (anti-rollback) under C(update.data_dir).
+        it, with C(cmdop-update --check --json), that is in check mode, whose converge stays off the network (a real
+        run reports the advisories itself, with no second call). It changes no setting or binary, but
+        refreshes the CLI's cache of feed files and records the feed's sequence (anti-rollback) under
+        C(update.data_dir).
       - C(false) skips it, so that a run on a host in sync writes nothing at all; I(advisories) is then
         what the run itself reported.
     type: bool
@@ -484,6 +486,10 @@ class Run(object):
         """The feed's advisories for the installed version, read only, when no run of this task read the feed."""
         before, after = self.result.get('before') or {}, self.result.get('after') or {}
         if self.feed_read or self.params['offline'] or not self.params['advisories'] or not after.get('feed'):
+            return
+        if not self.check:
+            # an online converge reports the feed's advisories itself (SPEC section 11: every envelope of an
+            # online run): a second process per host would double the tool's share of a fleet run (bench/fleet)
             return
         if self.check and before.get('feed') != after.get('feed'):
             return  # the host's feed is not the desired one yet: its advisories come with the real run

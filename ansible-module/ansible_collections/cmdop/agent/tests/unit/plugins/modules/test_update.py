@@ -188,6 +188,26 @@ class UpdateModuleTest(unittest.TestCase):
         self.assertEqual(result['warnings'], ['a warning'])
         self.assertNotIn('diff', result)
 
+    def test_an_in_sync_run_calls_the_cli_once_its_converge_reports_the_advisories(self):
+        in_sync = dict(CHANGED, status='unchanged', changed=False, in_sync=True, drift=[], actions=[],
+                       before={'channel': 'stable', 'feed': 'https://feed.example'},
+                       after={'channel': 'stable', 'feed': 'https://feed.example'})
+        result, failed, calls = run_module(update, {'channel': 'stable'}, envelope=in_sync)
+        self.assertFalse(failed)
+        self.assertEqual([c[0][1] for c in calls], ['converge'], 'one process per host (bench/fleet)')
+        self.assertEqual(result['advisories'], [])
+
+    def test_check_mode_asks_the_feed_for_the_advisories_its_offline_converge_cannot_read(self):
+        in_sync = dict(CHANGED, status='unchanged', changed=False, in_sync=True, drift=[], actions=[],
+                       before={'channel': 'stable', 'feed': 'https://feed.example'},
+                       after={'channel': 'stable', 'feed': 'https://feed.example'})
+        result, failed, calls = run_module(update, {'channel': 'stable', '_ansible_check_mode': True},
+                                           envelope=in_sync)
+        self.assertFalse(failed)
+        self.assertEqual(len(calls), 2)
+        self.assertIn('--check', calls[1][0])
+        self.assertNotIn('converge', calls[1][0])
+
     def test_check_mode_adds_check_and_diff_mode_returns_the_diff(self):
         result, failed, calls = run_module(update, {'channel': 'stable', '_ansible_check_mode': True,
                                                     '_ansible_diff': True}, envelope=CHANGED)
