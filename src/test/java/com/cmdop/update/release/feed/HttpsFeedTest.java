@@ -230,4 +230,19 @@ class HttpsFeedTest {
             assertThat(elapsedMs).isLessThan(6000);
         }
     }
+
+    @Test
+    void closeEndsTheWatchdogThreadAndTheIdleConnections() throws InterruptedException {
+        remotePorts.clear();
+        HttpFeedClient client = trustingClient(RELAXED);
+        client.fetch("channels/counted.json", 1024, Validators.NONE);
+
+        client.close();
+
+        assertThat(client.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        try (HttpFeedClient next = trustingClient(RELAXED)) {
+            next.fetch("channels/counted.json", 1024, Validators.NONE);
+        }
+        assertThat(remotePorts).hasSize(2).doesNotHaveDuplicates(); // each client its own connection
+    }
 }
