@@ -453,7 +453,13 @@ public final class HttpFeedClient implements FeedClient {
         }
         long expected = exact ? limit : contentLength;
         if (expected >= 0 && received < expected) {
-            throw FeedErrors.truncated(target, expected, received, null);
+            // a socket the watchdog closed may read as the end of the stream rather than fail
+            UpdateException s = stopped(transfer, target, limits, received);
+            throw s != null ? s : FeedErrors.truncated(target, expected, received, null);
+        }
+        if (transfer.fired && expected < 0) {
+            // without a length, an end of stream after the watchdog closed the socket is no end of the body
+            throw stopped(transfer, target, limits, received);
         }
     }
 
