@@ -5,78 +5,108 @@ import com.cmdop.update.model.error.ErrorCode;
 import com.cmdop.update.model.error.UpdateException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Authenticator;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.ProxySelector;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URL;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscriber;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A feed over https (or http to loopback), on the JDK {@link HttpClient}.
+ * A feed over https (or http to loopback), on the blocking {@link HttpURLConnection} of java.base.
+ *
+ * <p>Why not the JDK {@code java.net.http.HttpClient}: it hands a body over in 16 KiB buffers, a fresh
+ * one per chunk, through executor threads; a 256 MiB artifact cost 3-5x {@code curl | sha256sum} and
+ * ~105 MiB of memory. Here the caller's thread reads the body into one reused 1 MiB buffer and writes it
+ * to the sink (which hashes it) in writes of up to that size: no extra threads, no per-chunk garbage.
  *
  * <ul>
  *   <li>TLS with the JDK's default trust store (on Linux distributions: the system CA bundle) and
- *       hostname verification; HTTP/1.1.</li>
+ *       {@code HttpsURLConnection}'s default hostname verification; HTTP/1.1; {@code Accept-Encoding:
+ *       identity}, and a Content-Encoding other than identity is refused.</li>
  *   <li>Redirects are followed by us, not the JDK, at most {@value #MAX_REDIRECTS}, and only to the
  *       same scheme: https to http is refused, and so is http to anything but loopback.</li>
  *   <li>Caps: a Content-Length over the cap is refused before the body is read; without one, reading
- *       stops after the first chunk that crosses the cap (see {@link CappedBodySubscriber}).</li>
- *   <li>Timeouts ({@link FeedTimeouts}): connect; idle, which bounds the wait for the headers (through
- *       {@code HttpRequest.timeout}) and every gap in the body (through our watchdog); total, a
- *       deadline over all redirects, enforced by the watchdog and, as a safety net, by the wait; run, the
- *       budget of every request of this client (one client serves one run), which ends a request early
- *       when it is spent first (the timeout is then named "run").</li>
+ *       stops at the cap (at most one byte past it is ever asked for). Error pages, redirects and
+ *       refused bodies are never read: the connection is closed instead.</li>
+ *   <li>Timeouts ({@link FeedTimeouts}): connect ({@code setConnectTimeout}); idle, the socket's read
+ *       timeout, which bounds the wait for the headers and every gap in the body; total, a deadline over
+ *       all redirects, and run, the budget of every request of this client (one client serves one run),
+ *       which ends a request early when it is spent first (the timeout is then named "run"). Both
+ *       deadlines are checked after every read, bound the connect and read timeouts when less time is
+ *       left than they are, and are enforced for https by a watchdog that closes the connection's socket
+ *       (see {@link TrackedTlsSockets}: {@code disconnect()} cannot end a blocked read in JDK 17). Plain
+ *       http, which only ever goes to loopback, has no watchdog: a read blocked when the deadline passes
+ *       ends at the latest after the idle timeout.</li>
  *   <li>Status: 200 bytes; 304 not modified (only to a conditional request); 404/410 not found;
  *       anything else FEED_UNAVAILABLE with {@code details.status}.</li>
+ *   <li>Proxy: the {@link EnvProxySelector}'s first proxy for each URL, passed to
+ *       {@code openConnection(Proxy)} ({@code Proxy.NO_PROXY} when direct), so the process-wide
+ *       {@code ProxySelector} and the {@code http(s).proxyHost} properties are never consulted; loopback
+ *       feeds never use a proxy. https through an http proxy is a CONNECT tunnel.</li>
  * </ul>
- * Threads: one daemon pool for the JDK client and one daemon watchdog thread, both shut down by
- * {@link #close()}. The JDK's own selector thread is a daemon too and ends with the client.
+ *
+ * <p>{@code HttpURLConnection}'s process-wide hooks are switched off per connection: no
+ * {@code ResponseCache} ({@code setUseCaches(false)}), no credentials from the default
+ * {@code Authenticator} (an own one that has none), no user interaction. Keep-alive: a body read to its
+ * end leaves its https connection to the JDK's keep-alive cache, so the several small requests of a run
+ * share one connection; any failure or early stop closes the connection instead (the socket first, for
+ * https), so a partly read body never goes back to the cache. Plain http asks for {@code Connection:
+ * close}: the JDK would otherwise drain an abandoned body of up to 512 KiB on a background thread to
+ * reuse its connection. The JDK's transparent re-send of a GET is refused for https (at most one new
+ * connection per request); over loopback http it may re-send once a request whose connection failed
+ * before the status line (an idempotent GET to this machine).
+ *
+ * <p>Threads: none of its own for a transfer; one daemon watchdog thread, started by the first https
+ * request and ended by {@link #close()}, which also closes the client's idle connections.
  */
 public final class HttpFeedClient implements FeedClient {
     static final int MAX_REDIRECTS = 5;
     static final String USER_AGENT = "cmdop-update";
-    /** Extra wait beyond the deadline before the safety net fires; the watchdog should always win. */
-    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** The one buffer an artifact is read into and written from, per client. */
+    static final int BUFFER_BYTES = 1024 * 1024;
+    /** The buffer of an in-memory fetch (manifests, signatures: at most 1 MiB, mostly a few KiB). */
+    private static final int SMALL_BUFFER_BYTES = 64 * 1024;
+    /** Asked for credentials by a 401 or 407, it has none: the process-wide Authenticator is never asked. */
+    private static final Authenticator NO_CREDENTIALS = new Authenticator() { };
 
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final FeedLocation location;
     private final FeedTimeouts timeouts;
-    private final ExecutorService executor;
-    private final ScheduledThreadPoolExecutor watchdog;
-    private final HttpClient http;
+    /** Null for a loopback feed: never a proxy. */
+    private final ProxySelector proxies;
+    private final SSLContext tlsContext;
+    private final String threadName;
     /** When the run's budget for feed transfers ({@link FeedTimeouts#run()}) is spent: one client, one run. */
     private final long runDeadline;
+    /** One transfer at a time: they share the buffer and the TLS socket bookkeeping. */
+    private final Object transferLock = new Object();
+    private final Object lifecycle = new Object();
+    // guarded by lifecycle
+    private TrackedTlsSockets tls;
+    private ScheduledThreadPoolExecutor watchdog;
+    // guarded by transferLock
+    private byte[] buffer;
     private volatile boolean closed;
 
     /**
@@ -96,24 +126,9 @@ public final class HttpFeedClient implements FeedClient {
         this.location = location;
         this.timeouts = timeouts;
         this.runDeadline = System.nanoTime() + timeouts.run().toNanos();
-        int id = CLIENTS.incrementAndGet();
-        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                daemonThreads("cmdop-feed-" + id + "-http"));
-        this.watchdog = new ScheduledThreadPoolExecutor(1, daemonThreads("cmdop-feed-" + id + "-watchdog"));
-        this.watchdog.setRemoveOnCancelPolicy(true);
-        this.watchdog.setKeepAliveTime(5, TimeUnit.SECONDS);
-        this.watchdog.allowCoreThreadTimeOut(true);
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (tls != null) {
-            builder.sslContext(tls);
-        }
-        this.http = builder
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(timeouts.connect())
-                .proxy(location.isLoopbackHttp() ? HttpClient.Builder.NO_PROXY : proxies)
-                .executor(executor)
-                .build();
+        this.proxies = location.isLoopbackHttp() ? null : proxies;
+        this.tlsContext = tls;
+        this.threadName = "cmdop-feed-" + CLIENTS.incrementAndGet() + "-watchdog";
     }
 
     @Override
@@ -154,101 +169,357 @@ public final class HttpFeedClient implements FeedClient {
         final URI uri;
         final boolean notModified;
         final Validators validators;
+        /** Set instead of the rest for a redirect we may follow. */
+        final URI redirect;
 
-        Outcome(URI uri, boolean notModified, Validators validators) {
+        Outcome(URI uri, boolean notModified, Validators validators, URI redirect) {
             this.uri = uri;
             this.notModified = notModified;
             this.validators = validators;
+            this.redirect = redirect;
+        }
+    }
+
+    /** The time limits of one logical request (all its redirects). */
+    private static final class Limits {
+        final long deadline;
+        final Duration total;
+        /** "total", or "run" when the run's budget ends before this request's own total. */
+        final String totalName;
+
+        Limits(long deadline, Duration total, String totalName) {
+            this.deadline = deadline;
+            this.total = total;
+            this.totalName = totalName;
         }
     }
 
     /** One logical request: redirects followed, body delivered into {@code sink}. */
     private Outcome exchange(URI first, String relativePath, long limit, boolean exact, Validators conditional,
             OutputStream sink, Duration ownTotal) {
-        long start = System.nanoTime();
-        long deadline = start + ownTotal.toNanos();
-        // the run's budget, shared by every request of the run, ends this one when it is spent first
-        boolean runBinds = runDeadline - deadline < 0;
-        String totalName = runBinds ? "run" : "total";
-        Duration total = runBinds ? timeouts.run() : ownTotal;
-        if (runBinds) {
-            deadline = runDeadline;
-        }
-        URI uri = first;
-        for (int redirects = 0; ; redirects++) {
-            FeedErrors.Target target = FeedErrors.Target.url(uri);
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw FeedErrors.timeout(target, totalName, total, runBinds
-                        ? "the run's feed transfers did not finish in time" : "the request did not finish in time");
-            }
-            // HttpRequest.timeout bounds the wait for the response headers: nothing received yet,
-            // so that is the idle timeout, unless less of the total time is left.
-            boolean headerWaitIsIdle = timeouts.idle().toNanos() <= remaining;
-            Duration headerWait = headerWaitIsIdle ? timeouts.idle() : Duration.ofNanos(remaining);
-            HttpRequest request = buildRequest(uri, target, headerWait, conditional);
-            Handler handler = new Handler(sink, limit, exact, target, total, totalName, deadline);
-            HttpResponse<Long> response = await(
-                    send(request, handler, target), handler, target, deadline, total, totalName,
-                    headerWaitIsIdle ? "idle" : totalName, headerWait);
-            int status = response.statusCode();
-            HttpHeaders headers = response.headers();
-            if (status == 200) {
-                if (handler.refusal != null) {
-                    throw handler.refusal;
+        synchronized (transferLock) {
+            ensureOpen();
+            long deadline = System.nanoTime() + ownTotal.toNanos();
+            // the run's budget, shared by every request of the run, ends this one when it is spent first
+            boolean runBinds = runDeadline - deadline < 0;
+            Limits limits = runBinds
+                    ? new Limits(runDeadline, timeouts.run(), "run")
+                    : new Limits(deadline, ownTotal, "total");
+            URI uri = first;
+            for (int redirects = 0; ; redirects++) {
+                FeedErrors.Target target = FeedErrors.Target.url(uri);
+                if (limits.deadline - System.nanoTime() <= 0) {
+                    throw FeedErrors.timeout(target, limits.totalName, limits.total, runBinds
+                            ? "the run's feed transfers did not finish in time" : "the request did not finish in time");
                 }
-                return new Outcome(uri, false, validatorsOf(headers, Validators.NONE));
+                Outcome outcome = attempt(uri, target, relativePath, limit, exact, conditional, sink, limits);
+                if (outcome.redirect == null) {
+                    return outcome;
+                }
+                if (redirects >= MAX_REDIRECTS) {
+                    throw FeedErrors.unreachable(target, "more than " + MAX_REDIRECTS + " redirects", null);
+                }
+                uri = outcome.redirect;
+            }
+        }
+    }
+
+    /** One HTTP request and response. The connection is closed unless the response ended cleanly. */
+    private Outcome attempt(URI uri, FeedErrors.Target target, String relativePath, long limit, boolean exact,
+            Validators conditional, OutputStream sink, Limits limits) {
+        long remaining = limits.deadline - System.nanoTime();
+        // connect and read timeouts: the configured ones, or what is left of the deadline if that is less
+        boolean connectIsOwn = timeouts.connect().toNanos() <= remaining;
+        Duration connectWait = connectIsOwn ? timeouts.connect() : Duration.ofNanos(remaining);
+        boolean readIsIdle = timeouts.idle().toNanos() <= remaining;
+        Duration readWait = readIsIdle ? timeouts.idle() : Duration.ofNanos(remaining);
+        String headerTimeoutName = readIsIdle ? "idle" : limits.totalName;
+
+        TrackedTlsSockets sockets = isHttps(uri) ? tlsSockets() : null;
+        HttpURLConnection conn = open(uri, target, sockets, conditional, connectWait, readWait);
+        Transfer transfer = new Transfer(sockets);
+        ScheduledFuture<?> alarm = sockets == null ? null : arm(transfer, limits.deadline);
+        boolean clean = false;
+        try {
+            int status = statusOf(conn, transfer, target, limits, connectIsOwn, connectWait, headerTimeoutName,
+                    readWait);
+            if (status == 200) {
+                Validators validators = validatorsOf(conn, Validators.NONE);
+                readBody(conn, transfer, target, limit, exact, sink, limits);
+                clean = true;
+                return new Outcome(uri, false, validators, null);
             }
             if (status == 304) {
                 if (conditional.isEmpty()) {
                     throw FeedErrors.badStatus(target, status); // not modified since... what? a broken server
                 }
-                return new Outcome(uri, true, validatorsOf(headers, conditional));
+                clean = true; // no body: the connection may serve the next request
+                return new Outcome(uri, true, validatorsOf(conn, conditional), null);
             }
             if (isRedirect(status)) {
-                if (redirects >= MAX_REDIRECTS) {
-                    throw FeedErrors.unreachable(target, "more than " + MAX_REDIRECTS + " redirects", null);
-                }
-                uri = redirectTarget(uri, headers.firstValue("Location").orElse(null), status);
-                continue;
+                return new Outcome(uri, false, null, redirectTarget(uri, conn.getHeaderField("Location"), status));
             }
             if (status == 404 || status == 410) {
                 throw FeedErrors.notFound(target, relativePath, status);
             }
             throw FeedErrors.badStatus(target, status);
+        } finally {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
+            if (clean) {
+                release(conn);
+            } else {
+                abandon(conn, sockets);
+            }
         }
     }
 
-    private static HttpRequest buildRequest(URI uri, FeedErrors.Target target, Duration headerWait,
-            Validators conditional) {
+    private static boolean isHttps(URI uri) {
+        return "https".equalsIgnoreCase(uri.getScheme());
+    }
+
+    private HttpURLConnection open(URI uri, FeedErrors.Target target, TrackedTlsSockets sockets,
+            Validators conditional, Duration connectWait, Duration readWait) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .GET()
-                    .timeout(headerWait)
-                    .header("User-Agent", USER_AGENT)
-                    // signatures are over the published bytes: ask for them as they are
-                    .header("Accept-Encoding", "identity");
+            URL url = uri.toURL();
+            HttpURLConnection conn = (HttpURLConnection) url.openConnection(proxyFor(uri));
+            if (conn instanceof HttpsURLConnection) {
+                if (sockets == null) {
+                    throw new IllegalStateException("https connection without TLS sockets: " + uri);
+                }
+                // the default hostname verifier stays: the JDK then checks the name during the handshake
+                ((HttpsURLConnection) conn).setSSLSocketFactory(sockets);
+            }
+            conn.setInstanceFollowRedirects(false);
+            conn.setUseCaches(false);
+            conn.setAllowUserInteraction(false);
+            conn.setAuthenticator(NO_CREDENTIALS);
+            conn.setConnectTimeout(millis(connectWait));
+            conn.setReadTimeout(millis(readWait));
+            conn.setRequestMethod("GET");
+            conn.setRequestProperty("User-Agent", USER_AGENT);
+            conn.setRequestProperty("Accept", "*/*");
+            // signatures are over the published bytes: ask for them as they are
+            conn.setRequestProperty("Accept-Encoding", "identity");
+            if (sockets == null) {
+                conn.setRequestProperty("Connection", "close");
+            }
             if (conditional.etag() != null) {
-                request.header("If-None-Match", conditional.etag());
+                conn.setRequestProperty("If-None-Match", conditional.etag());
             }
             if (conditional.lastModified() != null) {
-                request.header("If-Modified-Since", conditional.lastModified());
+                conn.setRequestProperty("If-Modified-Since", conditional.lastModified());
             }
-            return request.build();
-        } catch (IllegalArgumentException e) {
-            // only reachable through a redirect to a URL the JDK client will not request
+            return conn;
+        } catch (IllegalArgumentException | IOException e) {
+            // only reachable through a redirect to a URL, or a cached validator, that cannot be requested
             throw FeedErrors.unreachable(target, "cannot request this URL (" + FeedErrors.describe(e) + ")", e);
         }
     }
 
-    private CompletableFuture<HttpResponse<Long>> send(HttpRequest request, Handler handler, FeedErrors.Target target) {
-        if (closed) {
-            throw new IllegalStateException("this feed client is closed");
+    private Proxy proxyFor(URI uri) {
+        if (proxies == null) {
+            return Proxy.NO_PROXY;
+        }
+        List<Proxy> chosen = proxies.select(uri);
+        Proxy first = chosen == null || chosen.isEmpty() ? null : chosen.get(0);
+        // never null: HttpURLConnection would then ask the process-wide ProxySelector
+        return first == null || first.type() == Proxy.Type.DIRECT ? Proxy.NO_PROXY : first;
+    }
+
+    /** Connects and waits for the status line and headers; maps every failure to a typed error. */
+    private int statusOf(HttpURLConnection conn, Transfer transfer, FeedErrors.Target target, Limits limits,
+            boolean connectIsOwn, Duration connectWait, String headerTimeoutName, Duration readWait) {
+        try {
+            conn.connect();
+        } catch (SocketTimeoutException e) {
+            // a TCP connect that timed out, or (https) a TLS handshake or proxy tunnel the server left unanswered
+            UpdateException s = stopped(transfer, target, limits, 0);
+            throw s != null ? s : isConnectTimeout(e)
+                    ? FeedErrors.timeout(target, connectIsOwn ? "connect" : limits.totalName, connectWait,
+                            "could not connect to the server in time")
+                    : headerTimeout(target, headerTimeoutName, readWait);
+        } catch (IOException | RuntimeException e) {
+            UpdateException s = stopped(transfer, target, limits, 0);
+            throw s != null ? s : mapTransportFailure(target, e, timeouts.connect(), headerTimeoutName, readWait);
+        }
+        int status;
+        try {
+            status = conn.getResponseCode();
+        } catch (IOException | RuntimeException e) {
+            UpdateException s = stopped(transfer, target, limits, 0);
+            throw s != null ? s : mapTransportFailure(target, e, timeouts.connect(), headerTimeoutName, readWait);
+        }
+        if (status < 0) {
+            throw FeedErrors.unreachable(target, "the server's answer is not HTTP", null);
+        }
+        return status;
+    }
+
+    private static boolean isConnectTimeout(SocketTimeoutException e) {
+        String m = e.getMessage();
+        return m != null && m.toLowerCase(Locale.ROOT).contains("connect timed out");
+    }
+
+    private static UpdateException headerTimeout(FeedErrors.Target target, String name, Duration wait) {
+        return FeedErrors.timeout(target, name, wait, "no response from the server within " + FeedTimeouts.format(wait));
+    }
+
+    /** The deadline's error when the watchdog stopped this transfer or the deadline has passed, else null. */
+    private static UpdateException stopped(Transfer transfer, FeedErrors.Target target, Limits limits, long received) {
+        if (transfer.fired || System.nanoTime() - limits.deadline >= 0) {
+            return FeedErrors.timeout(target, limits.totalName, limits.total,
+                    "the transfer did not finish in time (" + received + " bytes received)");
+        }
+        return null;
+    }
+
+    /**
+     * Reads a 200 body into {@code sink}: refused on its headers when they announce something else than
+     * we may read, else read into one buffer, at most one byte past the cap, and written in writes of up
+     * to the buffer's size.
+     */
+    private void readBody(HttpURLConnection conn, Transfer transfer, FeedErrors.Target target, long limit,
+            boolean exact, OutputStream sink, Limits limits) {
+        String encoding = conn.getHeaderField("Content-Encoding");
+        encoding = encoding == null ? "identity" : encoding.strip();
+        if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+            // decoding is not ours to do, and passing the encoded bytes on would look like
+            // tampering to the signature check: say what the server did instead
+            Map<String, Object> d = target.details();
+            d.put("content_encoding", encoding);
+            throw new UpdateException(ErrorCode.FEED_UNAVAILABLE, target + ": the server sent the file with"
+                    + " Content-Encoding " + FeedPaths.quote(encoding) + " although it was asked for the"
+                    + " identity encoding; configure the feed server or CDN not to compress these files", d);
+        }
+        long contentLength = contentLength(conn);
+        if (contentLength > limit) {
+            throw FeedErrors.lengthExceeded(target, limit, "the server announced Content-Length " + contentLength);
+        }
+        if (exact && contentLength >= 0 && contentLength < limit) {
+            throw FeedErrors.truncated(target, limit, contentLength, null);
+        }
+        byte[] buf = exact ? largeBuffer() : new byte[(int) Math.min(SMALL_BUFFER_BYTES, limit + 1)];
+        long received = 0;
+        InputStream in;
+        try {
+            in = conn.getInputStream();
+        } catch (IOException e) {
+            UpdateException s = stopped(transfer, target, limits, 0);
+            throw s != null ? s : FeedErrors.connectionLost(target, 0, e);
+        }
+        boolean eof = false;
+        while (!eof) {
+            int filled = 0;
+            while (filled < buf.length) {
+                // never ask for more than one byte past the cap
+                int want = (int) Math.min(buf.length - filled, limit - received - filled + 1);
+                int n;
+                try {
+                    n = in.read(buf, filled, want);
+                } catch (SocketTimeoutException e) {
+                    UpdateException s = stopped(transfer, target, limits, received + filled);
+                    throw s != null ? s : FeedErrors.timeout(target, "idle", timeouts.idle(), "no data received for "
+                            + FeedTimeouts.format(timeouts.idle()) + " after " + (received + filled) + " bytes");
+                } catch (IOException e) {
+                    UpdateException s = stopped(transfer, target, limits, received + filled);
+                    if (s != null) {
+                        throw s;
+                    }
+                    throw contentLength >= 0 || exact
+                            ? FeedErrors.truncated(target, contentLength >= 0 ? contentLength : limit,
+                                    received + filled, e)
+                            : FeedErrors.connectionLost(target, received + filled, e);
+                }
+                if (n < 0) {
+                    eof = true;
+                    break;
+                }
+                filled += n;
+                if (received + filled > limit) {
+                    throw FeedErrors.lengthExceeded(target, limit, "the server sent more than " + limit + " bytes"
+                            + (contentLength >= 0 ? " although it announced " + contentLength : ""));
+                }
+                UpdateException s = stopped(transfer, target, limits, received + filled);
+                if (s != null) {
+                    throw s; // a server that trickles, never idle for long, still ends at the deadline
+                }
+            }
+            if (filled > 0) {
+                write(sink, buf, filled, target);
+                received += filled;
+            }
+        }
+        long expected = exact ? limit : contentLength;
+        if (expected >= 0 && received < expected) {
+            // a socket the watchdog closed may read as the end of the stream rather than fail
+            UpdateException s = stopped(transfer, target, limits, received);
+            throw s != null ? s : FeedErrors.truncated(target, expected, received, null);
+        }
+        if (transfer.fired && expected < 0) {
+            // without a length, an end of stream after the watchdog closed the socket is no end of the body
+            throw stopped(transfer, target, limits, received);
+        }
+    }
+
+    private static void write(OutputStream sink, byte[] buf, int n, FeedErrors.Target target) {
+        try {
+            sink.write(buf, 0, n);
+        } catch (IOException e) {
+            throw FeedErrors.localWriteFailure(target, e);
+        } catch (RuntimeException e) {
+            // the caller's sink is at fault: end the transfer now, and say so
+            throw new UpdateException(ErrorCode.INTERNAL,
+                    target + ": the download sink failed (" + FeedErrors.describe(e) + ")", target.details(), e);
+        }
+    }
+
+    private byte[] largeBuffer() {
+        if (buffer == null) {
+            buffer = new byte[BUFFER_BYTES];
+        }
+        return buffer;
+    }
+
+    /** -1 when absent, unparsable, or the body is chunked (then the cap still applies while reading). */
+    private static long contentLength(HttpURLConnection conn) {
+        if (conn.getHeaderField("Transfer-Encoding") != null) {
+            return -1;
+        }
+        String value = conn.getHeaderField("Content-Length");
+        if (value == null) {
+            return -1;
         }
         try {
-            return http.sendAsync(request, handler);
-        } catch (IllegalArgumentException e) {
-            throw FeedErrors.unreachable(target, "cannot request this URL (" + FeedErrors.describe(e) + ")", e);
+            long n = Long.parseLong(value.strip());
+            return n >= 0 ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A response that ended cleanly: its connection may go back to the keep-alive cache. */
+    private static void release(HttpURLConnection conn) {
+        try {
+            conn.getInputStream().close();
+        } catch (IOException | RuntimeException e) {
+            conn.disconnect();
+        }
+    }
+
+    /**
+     * Closes the connection of a response we stop reading, or never read: the socket first (https), so
+     * the JDK neither reads the rest of the body nor returns the connection to its keep-alive cache.
+     */
+    private static void abandon(HttpURLConnection conn, TrackedTlsSockets sockets) {
+        if (sockets != null) {
+            sockets.abort();
+        }
+        try {
+            conn.disconnect();
+        } catch (RuntimeException ignored) {
+            // closing anyway
         }
     }
 
@@ -290,76 +561,24 @@ public final class HttpFeedClient implements FeedClient {
                 Map.of("url", from.toString(), "location", location));
     }
 
-    private static Validators validatorsOf(HttpHeaders headers, Validators fallback) {
-        String etag = headers.firstValue("ETag").orElse(fallback.etag());
-        String lastModified = headers.firstValue("Last-Modified").orElse(fallback.lastModified());
-        return new Validators(etag, lastModified);
+    private static Validators validatorsOf(HttpURLConnection conn, Validators fallback) {
+        String etag = conn.getHeaderField("ETag");
+        String lastModified = conn.getHeaderField("Last-Modified");
+        return new Validators(etag != null ? etag : fallback.etag(),
+                lastModified != null ? lastModified : fallback.lastModified());
     }
 
-    /**
-     * Waits for the exchange. The watchdog and {@code HttpRequest.timeout} normally end it; the wait
-     * itself is bounded by the deadline plus a grace period as a safety net. Whatever happens, the
-     * body is stopped before this returns or throws, so the sink is never written afterwards.
-     */
-    private HttpResponse<Long> await(CompletableFuture<HttpResponse<Long>> future, Handler handler,
-            FeedErrors.Target target, long deadline, Duration total, String totalName, String headerTimeoutName,
-            Duration headerWait) {
-        boolean ok = false;
-        try {
-            long wait = deadline - System.nanoTime() + GRACE_NANOS;
-            HttpResponse<Long> response = future.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
-            ok = true;
-            return response;
-        } catch (TimeoutException e) {
-            throw FeedErrors.timeout(target, totalName, total, "the request did not finish in time");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpdateException(ErrorCode.FEED_UNAVAILABLE, target + ": interrupted while fetching",
-                    target.details(), e);
-        } catch (ExecutionException e) {
-            UpdateException typed = handler.failure();
-            if (typed != null) {
-                throw typed;
-            }
-            throw transportFailure(target, unwrap(e), headerTimeoutName, headerWait);
-        } finally {
-            if (!ok) {
-                future.cancel(true);
-                handler.stop(FeedErrors.unreachable(target, "the request was abandoned", null));
-            }
-        }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
-    /** Maps a failure before or outside the body (connect, TLS, headers) to FEED_UNAVAILABLE. */
-    UpdateException transportFailure(FeedErrors.Target target, Throwable t, String headerTimeoutName,
-            Duration headerWait) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof CappedBodySubscriber.Abort) {
-                return ((CappedBodySubscriber.Abort) c).error;
-            }
-        }
-        return mapTransportFailure(target, t, timeouts.connect(), headerTimeoutName, headerWait);
-    }
-
+    /** Maps a failure before the body (connect, TLS, proxy tunnel, headers) to FEED_UNAVAILABLE. */
     static UpdateException mapTransportFailure(FeedErrors.Target target, Throwable t, Duration connectTimeout,
             String headerTimeoutName, Duration headerWait) {
-        if (t instanceof HttpConnectTimeoutException) {
-            return FeedErrors.timeout(target, "connect", connectTimeout, "could not connect to the server in time");
-        }
-        if (t instanceof HttpTimeoutException) {
-            return FeedErrors.timeout(target, headerTimeoutName, headerWait,
-                    "no response from the server within " + FeedTimeouts.format(headerWait));
+        if (t instanceof SocketTimeoutException) {
+            if (isConnectTimeout((SocketTimeoutException) t)) {
+                return FeedErrors.timeout(target, "connect", connectTimeout, "could not connect to the server in time");
+            }
+            return headerTimeout(target, headerTimeoutName, headerWait);
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+            if (c instanceof UnknownHostException) {
                 return FeedErrors.unreachable(target, "cannot resolve the host name (DNS)", t);
             }
         }
@@ -377,140 +596,96 @@ public final class HttpFeedClient implements FeedClient {
         return FeedErrors.unreachable(target, "the request failed (" + FeedErrors.describe(t) + ")", t);
     }
 
-    /**
-     * Chooses the body subscriber once the status and headers are known: the capped one for a 200
-     * whose Content-Length (if any) fits, else one that cancels at once, so that an error page, a
-     * redirect or an oversized announced body is never read.
-     */
-    private final class Handler implements HttpResponse.BodyHandler<Long> {
-        private final OutputStream sink;
-        private final long limit;
-        private final boolean exact;
-        private final FeedErrors.Target target;
-        private final Duration total;
-        private final String totalName;
-        private final long deadline;
-        private volatile CappedBodySubscriber body;
-        private volatile UpdateException refusal;
+    /** What the watchdog may stop: the TLS sockets of the transfer in progress. */
+    private static final class Transfer {
+        final TrackedTlsSockets sockets;
+        volatile boolean fired;
 
-        Handler(OutputStream sink, long limit, boolean exact, FeedErrors.Target target, Duration total,
-                String totalName, long deadline) {
-            this.sink = sink;
-            this.limit = limit;
-            this.exact = exact;
-            this.target = target;
-            this.total = total;
-            this.totalName = totalName;
-            this.deadline = deadline;
+        Transfer(TrackedTlsSockets sockets) {
+            this.sockets = sockets;
         }
 
-        @Override
-        public BodySubscriber<Long> apply(HttpResponse.ResponseInfo info) {
-            if (info.statusCode() != 200) {
-                return new Discarding();
-            }
-            String encoding = info.headers().firstValue("Content-Encoding").orElse("identity").strip();
-            if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
-                // decoding is not ours to do, and passing the encoded bytes on would look like
-                // tampering to the signature check: say what the server did instead
-                Map<String, Object> d = target.details();
-                d.put("content_encoding", encoding);
-                refusal = new UpdateException(ErrorCode.FEED_UNAVAILABLE, target + ": the server sent the file with"
-                        + " Content-Encoding " + FeedPaths.quote(encoding) + " although it was asked for the"
-                        + " identity encoding; configure the feed server or CDN not to compress these files", d);
-                return new Discarding();
-            }
-            long contentLength = contentLength(info.headers());
-            if (contentLength > limit) {
-                refusal = FeedErrors.lengthExceeded(target, limit,
-                        "the server announced Content-Length " + contentLength);
-                return new Discarding();
-            }
-            if (exact && contentLength >= 0 && contentLength < limit) {
-                refusal = FeedErrors.truncated(target, limit, contentLength, null);
-                return new Discarding();
-            }
-            CappedBodySubscriber s = new CappedBodySubscriber(sink, limit, exact, contentLength, target,
-                    timeouts.idle(), total, totalName, deadline, watchdog);
-            body = s;
-            return s;
-        }
-
-        UpdateException failure() {
-            CappedBodySubscriber s = body;
-            return s == null ? null : s.failure();
-        }
-
-        void stop(UpdateException reason) {
-            CappedBodySubscriber s = body;
-            if (s != null) {
-                s.abort(reason);
-            }
+        void stop() {
+            fired = true;
+            sockets.abort();
         }
     }
 
-    /** -1 when absent or unparsable (then the cap still applies while reading). */
-    private static long contentLength(HttpHeaders headers) {
+    /** Schedules the closing of {@code transfer}'s sockets at {@code deadline}; null if the client is closed. */
+    private ScheduledFuture<?> arm(Transfer transfer, long deadline) {
+        ScheduledThreadPoolExecutor w;
+        synchronized (lifecycle) {
+            if (closed) {
+                return null;
+            }
+            if (watchdog == null) {
+                watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+                    Thread t = new Thread(r, threadName);
+                    t.setDaemon(true);
+                    return t;
+                });
+                watchdog.setRemoveOnCancelPolicy(true);
+                watchdog.setKeepAliveTime(5, TimeUnit.SECONDS);
+                watchdog.allowCoreThreadTimeOut(true);
+            }
+            w = watchdog;
+        }
+        transfer.sockets.beginRequest();
         try {
-            OptionalLong value = headers.firstValueAsLong("Content-Length");
-            return value.isPresent() && value.getAsLong() >= 0 ? value.getAsLong() : -1;
-        } catch (NumberFormatException e) {
-            return -1;
+            return w.schedule(transfer::stop, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // closed meanwhile: close() has closed the sockets
         }
     }
 
-    /** Cancels the body at once: closes the connection instead of reading a body we do not want. */
-    private static final class Discarding implements BodySubscriber<Long> {
-        private final CompletableFuture<Long> result = new CompletableFuture<>();
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
-            result.complete(-1L);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-            // cancelled: nothing is expected, nothing is kept
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            result.complete(-1L);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(-1L);
-        }
-
-        @Override
-        public CompletionStage<Long> getBody() {
-            return result;
+    private TrackedTlsSockets tlsSockets() {
+        synchronized (lifecycle) {
+            ensureOpen();
+            if (tls == null) {
+                SSLSocketFactory base = tlsContext != null ? tlsContext.getSocketFactory()
+                        : (SSLSocketFactory) SSLSocketFactory.getDefault();
+                tls = new TrackedTlsSockets(base);
+            }
+            return tls;
         }
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    private static int millis(Duration d) {
+        // rounded up and at least 1: 0 would mean "no timeout"
+        long ms = Math.max(1, (d.toNanos() + 999_999) / 1_000_000);
+        return (int) Math.min(Integer.MAX_VALUE, ms);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this feed client is closed");
+        }
     }
 
     @Override
     public void close() {
-        closed = true;
-        watchdog.shutdownNow();
-        executor.shutdown();
+        ScheduledThreadPoolExecutor w;
+        TrackedTlsSockets sockets;
+        synchronized (lifecycle) {
+            closed = true;
+            w = watchdog;
+            sockets = tls;
+        }
+        if (w != null) {
+            w.shutdownNow();
+        }
+        if (sockets != null) {
+            sockets.close(); // idle keep-alive connections too
+        }
     }
 
     /** Waits until the client's own threads have ended after {@link #close()} (for tests). */
     boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        return watchdog.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                && executor.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        ScheduledThreadPoolExecutor w;
+        synchronized (lifecycle) {
+            w = watchdog;
+        }
+        return w == null || w.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -571,6 +571,72 @@ class HttpFeedClientTest {
         }
     }
 
+    // --- transport: what the speed and the isolation rest on -----------------------------------
+
+    @Test
+    void artifactReachesTheSinkInLargeWritesNotSmallChunks() {
+        // the measurable property behind an install as fast as curl | sha256sum: few large writes into
+        // the hashing sink, from one reused buffer, instead of one small buffer per network chunk
+        byte[] big = randomBytes(8 * 1024 * 1024, 11);
+        write(feedDir, "releases/v2/big", big);
+        LargestWriteSink sink = new LargestWriteSink();
+
+        client.fetchTo("releases/v2/big", big.length, sink);
+
+        assertThat(sink.bytes.toByteArray()).isEqualTo(big);
+        assertThat(sink.largest).isGreaterThanOrEqualTo(256 * 1024);
+    }
+
+    @Test
+    void theProcessWideProxySelectorIsNeverConsulted() {
+        java.net.ProxySelector previous = java.net.ProxySelector.getDefault();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.net.ProxySelector.setDefault(new java.net.ProxySelector() {
+            @Override
+            public java.util.List<java.net.Proxy> select(java.net.URI uri) {
+                asked.incrementAndGet();
+                return java.util.List.of(new java.net.Proxy(java.net.Proxy.Type.HTTP,
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 1)));
+            }
+
+            @Override
+            public void connectFailed(java.net.URI uri, java.net.SocketAddress sa, IOException ioe) {
+                asked.incrementAndGet();
+            }
+        });
+        try {
+            assertThat(client.fetch(CHANNEL, 1024, Validators.NONE).bytes()).isEqualTo(manifest);
+        } finally {
+            java.net.ProxySelector.setDefault(previous);
+        }
+        assertThat(asked).hasValue(0);
+    }
+
+    @Test
+    void theProcessWideAuthenticatorIsNeverAskedForCredentials() {
+        server.fault(CHANNEL, Fault.raw(("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"feed\"\r\n"
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.net.Authenticator.setDefault(new java.net.Authenticator() {
+            @Override
+            protected java.net.PasswordAuthentication getPasswordAuthentication() {
+                asked.incrementAndGet();
+                return new java.net.PasswordAuthentication("user", "secret".toCharArray());
+            }
+        });
+        UpdateException e;
+        try {
+            e = fetchFailure(CHANNEL, FeedLimits.MANIFEST_MAX_BYTES);
+        } finally {
+            java.net.Authenticator.setDefault(null);
+        }
+
+        assertThat(e.details()).containsEntry("status", 401);
+        assertThat(asked).hasValue(0);
+        assertThat(server.requests()).hasSize(1);
+        assertThat(server.requests().get(0).header("Authorization")).isNull();
+    }
+
     // --- lifecycle -----------------------------------------------------------------------------
 
     @Test
@@ -580,6 +646,24 @@ class HttpFeedClientTest {
         client.close();
 
         assertThat(client.awaitTermination(WAIT)).isTrue();
+    }
+
+    /** Keeps the bytes and the largest single write. */
+    static final class LargestWriteSink extends OutputStream {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int largest;
+
+        @Override
+        public void write(int b) {
+            bytes.write(b);
+            largest = Math.max(largest, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+            largest = Math.max(largest, len);
+        }
     }
 
     static final class CountingSink extends OutputStream {

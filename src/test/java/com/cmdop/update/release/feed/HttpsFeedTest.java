@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +70,57 @@ class HttpsFeedTest {
             exchange.sendResponseHeaders(302, -1);
             exchange.close();
         });
+        https.createContext("/feed/channels/big.json", exchange -> {
+            remotePorts.add(exchange.getRemoteAddress().getPort());
+            exchange.sendResponseHeaders(200, 10L * 1024 * 1024);
+            try (OutputStream out = exchange.getResponseBody()) {
+                byte[] filler = new byte[64 * 1024];
+                for (int i = 0; i < 160; i++) {
+                    out.write(filler);
+                }
+            } catch (java.io.IOException e) {
+                // the client closed the connection, as it should
+            }
+        });
+        https.createContext("/feed/channels/counted.json", exchange -> {
+            remotePorts.add(exchange.getRemoteAddress().getPort());
+            exchange.sendResponseHeaders(200, MANIFEST.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(MANIFEST);
+            }
+        });
+        https.createContext("/feed/channels/hangup.json", exchange -> {
+            hangups.incrementAndGet();
+            // no response at all: the server closes the connection
+            throw new java.io.IOException("hang up without an answer");
+        });
+        https.createContext("/feed/channels/stalls.json", exchange -> {
+            // 2 of 100 announced bytes: one at once, one after 2.5 s (within the idle timeout), then nothing
+            exchange.sendResponseHeaders(200, 100);
+            OutputStream out = exchange.getResponseBody();
+            try {
+                out.write('{');
+                out.flush();
+                Thread.sleep(2500);
+                out.write('"');
+                out.flush();
+                Thread.sleep(15_000);
+            } catch (InterruptedException | java.io.IOException e) {
+                // the client left, or the server stops
+            } finally {
+                exchange.close();
+            }
+        });
+        https.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "https-feed-test");
+            t.setDaemon(true);
+            return t;
+        }));
         https.start();
     }
+
+    static final List<Integer> remotePorts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final java.util.concurrent.atomic.AtomicInteger hangups = new java.util.concurrent.atomic.AtomicInteger();
 
     @AfterAll
     static void stop() {
@@ -116,5 +166,83 @@ class HttpsFeedTest {
             assertThat(e.details()).containsEntry("location", plain.baseUri() + "channels/stable.json");
         }
         assertThat(plain.connectionsAccepted()).isEqualTo(before);
+    }
+
+    static HttpFeedClient trustingClient(FeedTimeouts timeouts) {
+        return new HttpFeedClient(feed(), timeouts, EnvProxySelector.fromEnvironment(Map.of()), trustingTestCert);
+    }
+
+    @Test
+    void theSmallRequestsOfARunShareOneKeepAliveConnection() {
+        remotePorts.clear();
+        try (HttpFeedClient client = trustingClient(RELAXED)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.fetch("channels/counted.json", 1024, Validators.NONE).bytes()).isEqualTo(MANIFEST);
+            }
+        }
+        assertThat(remotePorts).hasSize(3);
+        assertThat(java.util.Set.copyOf(remotePorts)).hasSize(1);
+    }
+
+    @Test
+    void aRefusedBodyIsNeverReadNorItsConnectionReused() {
+        remotePorts.clear();
+        try (HttpFeedClient client = trustingClient(RELAXED)) {
+            UpdateException e = assertTimeoutPreemptively(HANG_GUARD,
+                    () -> failureOf(() -> client.fetch("channels/big.json", FeedLimits.MANIFEST_MAX_BYTES, Validators.NONE)));
+            assertThat(e.code()).isEqualTo(ErrorCode.LENGTH_EXCEEDED);
+
+            assertThat(client.fetch("channels/counted.json", 1024, Validators.NONE).bytes()).isEqualTo(MANIFEST);
+        }
+        assertThat(remotePorts).hasSize(2);
+        assertThat(remotePorts.get(1)).isNotEqualTo(remotePorts.get(0)); // a new connection, not the abandoned one
+    }
+
+    @Test
+    void aRequestWhoseConnectionFailsBeforeTheAnswerIsNotSilentlyReSent() {
+        hangups.set(0);
+        try (HttpFeedClient client = trustingClient(RELAXED)) {
+            UpdateException e = assertTimeoutPreemptively(HANG_GUARD,
+                    () -> failureOf(() -> client.fetch("channels/hangup.json", 1024, Validators.NONE)));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.FEED_UNAVAILABLE);
+            assertThat(e.getMessage()).contains("the connection failed");
+        }
+        assertThat(hangups).hasValue(1);
+    }
+
+    @Test
+    void theWatchdogEndsAStalledBodyAtTheTotalTimeoutNotTheIdleTimeoutAfterIt() {
+        // the socket's read timeout is the idle timeout (or the time left, when less): the watchdog is what ends a
+        // read that is blocked when the deadline passes. Total 5 s, idle 4 s, last byte at 2.5 s: the read
+        // timeout would end that read at 6.5 s; the watchdog closes the socket at 5 s
+        // (HttpURLConnection.disconnect() from another thread would itself wait for the read timeout)
+        FeedTimeouts timeouts = new FeedTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Long.MAX_VALUE);
+        try (HttpFeedClient client = trustingClient(timeouts)) {
+            long start = System.nanoTime();
+            UpdateException e = assertTimeoutPreemptively(HANG_GUARD,
+                    () -> failureOf(() -> client.fetch("channels/stalls.json", 1024, Validators.NONE)));
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(e.details()).containsEntry("timeout", "total");
+            assertThat(e.getMessage()).contains("2 bytes received");
+            assertThat(elapsedMs).isLessThan(6000);
+        }
+    }
+
+    @Test
+    void closeEndsTheWatchdogThreadAndTheIdleConnections() throws InterruptedException {
+        remotePorts.clear();
+        HttpFeedClient client = trustingClient(RELAXED);
+        client.fetch("channels/counted.json", 1024, Validators.NONE);
+
+        client.close();
+
+        assertThat(client.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        try (HttpFeedClient next = trustingClient(RELAXED)) {
+            next.fetch("channels/counted.json", 1024, Validators.NONE);
+        }
+        assertThat(remotePorts).hasSize(2).doesNotHaveDuplicates(); // each client its own connection
     }
 }
