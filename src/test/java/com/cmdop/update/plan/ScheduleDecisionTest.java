@@ -62,7 +62,7 @@ class ScheduleDecisionTest {
             long ms = ScheduleDecision.jitter(interval, String.format("web-%04d", i)).toMillis();
             deciles[(int) (ms * 10 / tenth)]++;
         }
-        assertThat(deciles).allSatisfy(n -> assertThat(n).isBetween(60, 140));
+        assertThat(java.util.Arrays.stream(deciles).boxed().toList()).allSatisfy(n -> assertThat(n).isBetween(60, 140));
     }
 
     @Test
