@@ -165,10 +165,24 @@ tgz() {
     --format=gnu -cf - "$2" | gzip -n -9 >"$3"
 }
 
+# The shaded jar keeps only the BouncyCastle packages the tool needs (pom.xml's filter): a class that is
+# referenced and missing would fail only at run time, on whatever path first touches it, so every build
+# asks jdeps for references the jar cannot resolve and stops on any.
+complete_jar() {
+  local jdk=$1 jar=$2 missing
+  missing=$("$jdk/bin/jdeps" -filter:none --multi-release 17 --missing-deps "$jar" 2>&1) || true
+  if [ -n "$missing" ]; then
+    log "$jar references classes it does not contain (widen the BouncyCastle filter in pom.xml):"
+    echo "$missing" | head -20 >&2
+    exit 1
+  fi
+}
+
 tree() {
   local jdk jar=$target/cmdop-update.jar docs=$work/docs
   jdk=$(pick_jdk)
   [ -f "$jar" ] || { log "$jar is missing (the shade step makes it)"; exit 1; }
+  complete_jar "$jdk" "$jar"
   rm -rf "$work"
   mkdir -p "$work" "$docs"
 
