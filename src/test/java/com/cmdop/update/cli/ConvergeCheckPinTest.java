@@ -2,13 +2,11 @@ package com.cmdop.update.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cmdop.update.model.Channel;
 import com.cmdop.update.support.Cli;
 import com.cmdop.update.support.Sandbox;
 import com.cmdop.update.support.TestFeed;
 import com.cmdop.update.support.Trees;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,11 +30,8 @@ class ConvergeCheckPinTest {
     @BeforeEach
     void installedFromASignedFeed() throws IOException {
         machine = new Sandbox(root, cli);
-        TestFeed feed = new TestFeed(feedDir);
-        feed.release("v1.0.0", "#!/bin/sh\necho cmdop v1.0.0\n".getBytes(StandardCharsets.UTF_8));
-        feed.release("v1.1.0", "#!/bin/sh\necho cmdop v1.1.0\n".getBytes(StandardCharsets.UTF_8));
-        feed.point(Channel.STABLE, "v1.0.0");
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        TestFeed feed = new TestFeed(feedDir).twoReleasesStableAtTheFirst();
+        machine.writeConfig(feed.configRestartingNothing("stable"));
         assertThat(machine.run().exit()).isZero();
     }
 

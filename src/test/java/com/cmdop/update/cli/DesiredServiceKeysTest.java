@@ -2,13 +2,11 @@ package com.cmdop.update.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cmdop.update.model.Channel;
 import com.cmdop.update.support.Cli;
 import com.cmdop.update.support.Sandbox;
 import com.cmdop.update.support.TestFeed;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * validation; a changed install_path puts the agent at the new path and leaves the old binary alone.
  */
 class DesiredServiceKeysTest {
-    private static final byte[] V1 = agent("v1.0.0");
-    private static final byte[] V2 = agent("v1.1.0");
+    private static final byte[] V1 = TestFeed.agent("v1.0.0");
+    private static final byte[] V2 = TestFeed.agent("v1.1.0");
 
     @TempDir
     Path root;
@@ -32,18 +30,11 @@ class DesiredServiceKeysTest {
     private final Cli cli = new Cli();
     private Sandbox machine;
 
-    private static byte[] agent(String version) {
-        return ("#!/bin/sh\necho cmdop " + version + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
     @BeforeEach
     void signedFeed() throws IOException {
         machine = new Sandbox(root, cli);
-        TestFeed feed = new TestFeed(feedDir);
-        feed.release("v1.0.0", V1);
-        feed.release("v1.1.0", V2);
-        feed.point(Channel.STABLE, "v1.0.0");
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        TestFeed feed = new TestFeed(feedDir).twoReleasesStableAtTheFirst();
+        machine.writeConfig(feed.configRestartingNothing("stable"));
     }
 
     @Test

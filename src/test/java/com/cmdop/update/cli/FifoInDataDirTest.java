@@ -57,7 +57,7 @@ class FifoInDataDirTest {
         feed.release("v1.0.0", "#!/bin/sh\necho cmdop v1.0.0\n".getBytes(StandardCharsets.UTF_8));
         feed.point(Channel.STABLE, "v1.0.0");
         Sandbox machine = new Sandbox(root, new Cli());
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        machine.writeConfig(feed.configRestartingNothing("stable"));
         Path dataDir = Files.createDirectories(root.resolve("var/lib/cmdop/update"));
         fifo = dataDir.resolve(name);
         Process mkfifo = new ProcessBuilder("mkfifo", "-m", "0600", fifo.toString()).start();

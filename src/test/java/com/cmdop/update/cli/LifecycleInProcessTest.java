@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tests in the install engine).
  */
 class LifecycleInProcessTest {
-    private static final byte[] V1 = agent("v1.0.0");
-    private static final byte[] V2 = agent("v1.1.0");
+    private static final byte[] V1 = TestFeed.agent("v1.0.0");
+    private static final byte[] V2 = TestFeed.agent("v1.1.0");
 
     @TempDir
     Path root;
@@ -38,18 +38,11 @@ class LifecycleInProcessTest {
     private final Cli cli = new Cli();
     private Sandbox machine;
 
-    private static byte[] agent(String version) {
-        return ("#!/bin/sh\necho cmdop " + version + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
     @BeforeEach
     void signedFeedWithTwoReleases() throws IOException {
         machine = new Sandbox(root, cli);
-        feed = new TestFeed(feedDir);
-        feed.release("v1.0.0", V1);
-        feed.release("v1.1.0", V2);
-        feed.point(Channel.STABLE, "v1.0.0");
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        feed = new TestFeed(feedDir).twoReleasesStableAtTheFirst();
+        machine.writeConfig(feed.configRestartingNothing("stable"));
     }
 
     @Test
@@ -107,7 +100,7 @@ class LifecycleInProcessTest {
     void aHeldMachineKeepsItsCustomBinaryThroughConvergeAndUpdates() throws IOException {
         assertThat(machine.run().exit()).isZero();
         assertThat(machine.run("--hold").exit()).isZero();
-        byte[] fork = "#!/bin/sh\necho cmdop v1.0.0-acme.1\n".getBytes(StandardCharsets.UTF_8);
+        byte[] fork = TestFeed.agent("v1.0.0-acme.1");
         Files.write(machine.agent(), fork);
         feed.point(Channel.STABLE, "v1.1.0");
 

@@ -34,7 +34,7 @@ class NagiosCheckTest {
         feed.release("v1.0.0", "#!/bin/sh\necho cmdop v1.0.0\n".getBytes(StandardCharsets.UTF_8));
         feed.point(Channel.STABLE, "v1.0.0");
         machine = new Sandbox(root, new Cli());
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        machine.writeConfig(feed.configRestartingNothing("stable"));
         assertThat(machine.run().exit()).isZero();
     }
 

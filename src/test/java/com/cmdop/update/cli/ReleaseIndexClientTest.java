@@ -52,7 +52,7 @@ class ReleaseIndexClientTest {
         feed.release("v1.5.0", V150);
         feed.point(Channel.STABLE, "v1.4.2");
         machine = new Sandbox(root, new Cli());
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        machine.writeConfig(feed.configRestartingNothing("stable"));
         assertThat(machine.run("--pin", "v1.4.2").exit()).isZero();
         feed.point(Channel.STABLE, "v1.4.3");
         feed.point(Channel.STABLE, "v1.5.0");

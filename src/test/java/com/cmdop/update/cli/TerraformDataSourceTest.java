@@ -84,7 +84,7 @@ class TerraformDataSourceTest {
         TestFeed feed = new TestFeed(feedDir);
         feed.release("v1.0.0", "#!/bin/sh\necho cmdop v1.0.0\n".getBytes(StandardCharsets.UTF_8));
         feed.point(Channel.STABLE, "v1.0.0");
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        machine.writeConfig(feed.configRestartingNothing("stable"));
         assertThat(machine.run().exit()).isZero();
         assertThat(machine.run("--hold").exit()).isZero();
         feed.release("v1.1.0", "#!/bin/sh\necho cmdop v1.1.0\n".getBytes(StandardCharsets.UTF_8),

@@ -42,7 +42,7 @@ class TruthfulFailureTest {
         feed.release("v1.0.0", V1);
         feed.release("v1.1.0", V2);
         feed.point(Channel.STABLE, "v1.0.0");
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        machine.writeConfig(feed.configRestartingNothing("stable"));
         Cli.Result r = machine.run("--version", "v1.0.0");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(Files.readAllBytes(machine.agent())).isEqualTo(V1);

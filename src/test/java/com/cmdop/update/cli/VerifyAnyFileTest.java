@@ -72,7 +72,7 @@ class VerifyAnyFileTest {
 
     @Test
     void theInstalledAgentThatMatchesNothingIsStillATamperFinding() throws IOException {
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        machine.writeConfig(feed.configRestartingNothing("stable"));
         assertThat(machine.run().exit()).isZero();
         Files.writeString(machine.agent(), "#!/bin/sh\necho patched\n");
 

@@ -45,7 +45,7 @@ class PrometheusMetricsTest {
         feed = new TestFeed(feedDir);
         feed.release("v1.0.0", V1);
         feed.point(Channel.STABLE, "v1.0.0");
-        machine.writeConfig(feed.config("stable") + "  service:\n    restart: []\n");
+        machine.writeConfig(feed.configRestartingNothing("stable"));
     }
 
     @Test

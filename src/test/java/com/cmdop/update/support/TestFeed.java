@@ -160,4 +160,22 @@ public final class TestFeed {
     public String config(String channel) {
         return "update:\n  channel: " + channel + "\n  feed: " + dir + "\n  trusted_keys:\n    - " + publicKey() + "\n";
     }
+
+    /** {@link #config}, with no restart command: no agent runs in a test, so an install is confirmed without one. */
+    public String configRestartingNothing(String channel) {
+        return config(channel) + "  service:\n    restart: []\n";
+    }
+
+    /** An agent binary: a script that prints its version, as the install's version probe asks it to. */
+    public static byte[] agent(String version) {
+        return ("#!/bin/sh\necho cmdop " + version + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Releases v1.0.0 and v1.1.0 of {@link #agent}, with stable at v1.0.0: an install, then an update. */
+    public TestFeed twoReleasesStableAtTheFirst() {
+        release("v1.0.0", agent("v1.0.0"));
+        release("v1.1.0", agent("v1.1.0"));
+        point(Channel.STABLE, "v1.0.0");
+        return this;
+    }
 }
