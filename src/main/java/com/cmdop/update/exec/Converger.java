@@ -10,6 +10,7 @@ import com.cmdop.update.model.DesiredState;
 import com.cmdop.update.model.Settings;
 import com.cmdop.update.model.VersionIntent;
 import com.cmdop.update.model.error.UpdateException;
+import com.cmdop.update.model.Version;
 import com.cmdop.update.plan.Action;
 import com.cmdop.update.plan.ActualState.FeedFacts;
 import com.cmdop.update.plan.Plan;
@@ -23,6 +24,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The one path of every command that asks about or changes the machine (DESIGN.md "A run, step by
@@ -226,19 +228,25 @@ public final class Converger {
      * with the installed version only (SPEC section 5).
      */
     private void resolvePin(Plan plan, FeedHandle feed, RunRequest request) {
-        if (request.offline() || plan.after().pin() == null) {
-            return;
+        Version pin = plan.after().pin();
+        if (pin != null) {
+            resolveInstalls(plan, feed, request, pin::equals);
         }
-        plan.actions().stream().filter(a -> a instanceof Action.InstallVersion i && i.version().equals(plan.after().pin()))
-                .forEach(a -> feed.resolve(((Action.InstallVersion) a).version(), ctx.platform()));
     }
 
     /** Resolves every version the plan installs, so a version that cannot be had changes nothing. */
     private void resolveInstalls(Plan plan, FeedHandle feed, RunRequest request) {
+        resolveInstalls(plan, feed, request, version -> true);
+    }
+
+    private void resolveInstalls(Plan plan, FeedHandle feed, RunRequest request, Predicate<Version> which) {
         if (request.offline()) {
             return;
         }
-        plan.actions().stream().filter(a -> a instanceof Action.InstallVersion)
-                .forEach(a -> feed.resolve(((Action.InstallVersion) a).version(), ctx.platform()));
+        for (Action a : plan.actions()) {
+            if (a instanceof Action.InstallVersion install && which.test(install.version())) {
+                feed.resolve(install.version(), ctx.platform());
+            }
+        }
     }
 }
