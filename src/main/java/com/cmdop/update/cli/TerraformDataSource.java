@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ final class TerraformDataSource {
      * list-valued one is a JSON array in a string ({@code jsonencode([...])}), since the protocol passes strings.
      */
     private static final List<Setting<?>> SETTINGS = Setting.MANAGED.stream()
-            .sorted(java.util.Comparator.comparing(Setting::id)).toList();
+            .sorted(Comparator.comparing(Setting::id)).toList();
 
     private final AppContext ctx;
     private final Function<Path, Machine> machines;
@@ -129,7 +130,7 @@ final class TerraformDataSource {
         }
         try {
             JsonNode node = JsonTrees.readTree(value.getBytes(StandardCharsets.UTF_8));
-            if (node != null && node.isArray()) {
+            if (node.isArray()) { // readTree gives a missing node, never null, for an empty string
                 return SettingsReader.plain(node);
             }
         } catch (IOException e) {
