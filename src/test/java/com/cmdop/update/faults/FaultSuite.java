@@ -22,6 +22,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.concurrent.locks.LockSupport;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -843,13 +846,26 @@ public final class FaultSuite {
         }
     }
 
+    /**
+     * Deletes a run's tree. A kill -9 of the tool in its restart step orphans the restart script, which can still
+     * write the heartbeat file (and its .tmp) into the tree while it is deleted, as a real agent's service manager
+     * would outlive the tool: a directory that gained a file meanwhile is walked again, a few times.
+     */
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+                LockSupport.parkNanos(200_000_000L); // let the straggler finish its write
             }
         }
     }
